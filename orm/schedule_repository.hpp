@@ -1,0 +1,67 @@
+#pragma once
+// The scheduling party's tables: ff_schedule_job, ff_schedule_task, ff_schedule_task_party.
+// ODB-free, C++14-clean.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.hpp"
+#include "orm/rows.hpp"
+
+namespace fedflow {
+namespace orm {
+
+class Database;
+
+/// Domain access to the scheduler's rows. Thread-safe.
+class ScheduleRepository {
+ public:
+  virtual ~ScheduleRepository() = default;
+
+  // --- jobs ---
+  /// Inserts the job with its task attempts and party rows in one transaction.
+  virtual Status CreateJob(ScheduleJobRow& job, std::vector<ScheduleTaskRow>& tasks,
+                           std::vector<ScheduleTaskPartyRow>& parties) = 0;
+  virtual StatusOr<ScheduleJobRow> GetJob(const std::string& job_id) = 0;
+  /// Jobs in any of `statuses`, by priority (high first) then age (old first).
+  virtual StatusOr<std::vector<ScheduleJobRow>> ListJobsByStatus(const std::vector<JobStatus>& statuses,
+                                                                 std::size_t limit) = 0;
+  /// Jobs in `statuses` that `owner` holds or may take (lease free or expired at `now_ms`).
+  virtual StatusOr<std::vector<ScheduleJobRow>> ListLeasableJobs(const std::vector<JobStatus>& statuses,
+                                                                 const std::string& owner,
+                                                                 std::int64_t now_ms, std::size_t limit) = 0;
+  virtual StatusOr<bool> CompareAndSetJobStatus(std::uint64_t id, JobStatus from, JobStatus to,
+                                                std::int64_t now_ms, const TransitionExtras& extras) = 0;
+  /// Takes or renews the lease of a job for `owner` until `now_ms + lease_ms`. True when held.
+  virtual StatusOr<bool> TryLeaseJob(const std::string& job_id, const std::string& owner,
+                                     std::int64_t now_ms, std::int64_t lease_ms) = 0;
+  /// Gives the lease up (only if `owner` holds it).
+  virtual Status ReleaseJobLease(const std::string& job_id, const std::string& owner) = 0;
+  virtual Status SetJobSignals(std::uint64_t id, bool cancel_signal, bool rerun_signal, std::int64_t now_ms) = 0;
+  virtual Status UpdateJobProgress(std::uint64_t id, std::int32_t progress, std::int64_t now_ms) = 0;
+  virtual Status SetJobWaitingReason(std::uint64_t id, const std::string& reason, std::int64_t now_ms) = 0;
+  /// Starts a new run of the job (rerun): epoch + 1, signals cleared.
+  virtual Status BumpRunEpoch(std::uint64_t id, std::int64_t now_ms) = 0;
+
+  // --- task attempts (federated) ---
+  /// Latest attempt of every task of a job, in creation order (topological).
+  virtual StatusOr<std::vector<ScheduleTaskRow>> ListLatestTasks(const std::string& job_id) = 0;
+  /// Every attempt of every task of a job (history), by task then attempt.
+  virtual StatusOr<std::vector<ScheduleTaskRow>> ListAllTasks(const std::string& job_id) = 0;
+  /// Adds a new attempt with its party rows (retry or rerun) in one transaction.
+  virtual Status CreateAttempt(ScheduleTaskRow& task, std::vector<ScheduleTaskPartyRow>& parties) = 0;
+  virtual StatusOr<bool> CompareAndSetTaskStatus(std::uint64_t id, TaskStatus from, TaskStatus to,
+                                                 std::int64_t now_ms, const TransitionExtras& extras) = 0;
+
+  // --- per-party copies ---
+  virtual StatusOr<std::vector<ScheduleTaskPartyRow>> ListTaskParties(const std::string& job_id) = 0;
+  virtual StatusOr<bool> CompareAndSetPartyStatus(std::uint64_t id, TaskStatus from, TaskStatus to,
+                                                  std::int64_t now_ms, const TransitionExtras& extras) = 0;
+};
+
+std::unique_ptr<ScheduleRepository> MakeScheduleRepository(Database& db);
+
+}  // namespace orm
+}  // namespace fedflow

@@ -1,0 +1,224 @@
+// OdbAllocationRepository: the resource ledger and engine capacity through ODB.
+
+#include "orm/allocation_repository.hpp"
+
+#include "base/ids.hpp"
+#include "orm/src/mapping.hpp"
+#include "orm/src/odb_database.hpp"
+#include "proto/status_names.hpp"
+
+namespace fedflow {
+namespace orm {
+namespace {
+
+using records::AllocationRecord;
+using records::AllocationTotalsView;
+using records::EngineCapacityRecord;
+using AllocQ = odb::query<AllocationRecord>;
+using TotalsQ = odb::query<AllocationTotalsView>;
+
+const std::string kHeld = "held";
+
+class OdbAllocationRepository final : public AllocationRepository {
+ public:
+  explicit OdbAllocationRepository(OdbDatabase& db) : db_(db) {}
+
+  Status RegisterCapacity(const EngineCapacityRow& row) override {
+    if (!IsSafeIdentifier(row.engine, 64)) return InvalidArgumentError("engine name must be a safe identifier");
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      EngineCapacityRecord r = ToRecord(row);
+      std::unique_ptr<EngineCapacityRecord> existing(d.find<EngineCapacityRecord>(row.engine));
+      if (existing) {
+        d.update(r);
+      } else {
+        d.persist(r);
+      }
+      return Status::OK();
+    });
+  }
+
+  StatusOr<EngineCapacityRow> GetCapacity(const std::string& engine) override {
+    EngineCapacityRow out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      std::unique_ptr<EngineCapacityRecord> r(d.find<EngineCapacityRecord>(engine));
+      if (!r) return NotFoundError("engine '" + engine + "' has no registered capacity");
+      out = ToRow(*r);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  StatusOr<GrantResult> RequestAndDecide(const std::string& engine, AllocationRow request,
+                                         std::int64_t now_ms) override {
+    if (!IsSafeIdentifier(engine, 64)) return InvalidArgumentError("engine name must be a safe identifier");
+    GrantResult result;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      // Serialise grants: SQLite already holds the write lock (BEGIN IMMEDIATE); on MySQL this
+      // UPDATE takes the capacity row's exclusive lock until commit.
+      d.execute("UPDATE ff_engine_capacity SET updated_ms=updated_ms WHERE engine='" + engine + "'");
+      std::unique_ptr<EngineCapacityRecord> cap(d.find<EngineCapacityRecord>(engine));
+      if (!cap) return NotFoundError("engine '" + engine + "' has no registered capacity");
+
+      std::unique_ptr<AllocationRecord> existing(d.query_one<AllocationRecord>(
+          AllocQ::job_id == request.job_id && AllocQ::party_id == request.party_id &&
+          AllocQ::run_epoch == request.run_epoch));
+      if (existing) {
+        if (existing->status == kHeld || existing->status == "released") {
+          // Already decided for this run (a retried apply): answer the same.
+          result.row = ToRow(*existing);
+          return Status::OK();
+        }
+        // A rejected or stale request is replaced by the new one (one row per job run and party).
+        d.erase(*existing);
+      }
+
+      AllocationTotalsView held = Totals(d, request.party_id);
+      result.free_cores = cap->cores - static_cast<std::int32_t>(held.cores);
+      result.free_memory_mb = cap->memory_mb - held.memory_mb;
+      result.running_jobs = static_cast<std::int32_t>(held.rows);
+
+      AllocationRecord r = ToRecord(request);
+      r.status = AllocationStatusName(ALLOCATION_STATUS_REQUESTED);
+      r.created_ms = now_ms;
+      r.updated_ms = now_ms;
+      r.reason.clear();
+      d.persist(r);
+
+      std::string refusal;
+      if (request.cores > result.free_cores) {
+        refusal = "needs " + std::to_string(request.cores) + " cores, " + std::to_string(result.free_cores) +
+                  " of " + std::to_string(cap->cores) + " free";
+      } else if (cap->memory_mb > 0 && request.memory_mb > result.free_memory_mb) {
+        refusal = "needs " + std::to_string(request.memory_mb) + " MB memory, " +
+                  std::to_string(result.free_memory_mb) + " of " + std::to_string(cap->memory_mb) + " MB free";
+      } else if (cap->max_running_jobs > 0 && result.running_jobs >= cap->max_running_jobs) {
+        refusal = "running-job limit " + std::to_string(cap->max_running_jobs) + " reached";
+      }
+      AllocationStatus to = refusal.empty() ? ALLOCATION_STATUS_HELD : ALLOCATION_STATUS_REJECTED;
+      TransitionExtras none;
+      ExecuteStatusCas(d, "ff_resource_allocation", "status", r.id, AllocationStatusName(ALLOCATION_STATUS_REQUESTED),
+                       AllocationStatusName(to), now_ms, none);
+      std::unique_ptr<AllocationRecord> decided(d.load<AllocationRecord>(r.id));
+      if (!refusal.empty()) {
+        decided->reason = refusal;
+        d.update(*decided);
+      }
+      result.row = ToRow(*decided);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return result;
+  }
+
+  StatusOr<bool> Release(const std::string& job_id, const std::string& party_id, std::int32_t run_epoch,
+                         std::int64_t now_ms, const std::string& reason) override {
+    bool changed = false;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      std::unique_ptr<AllocationRecord> r(d.query_one<AllocationRecord>(
+          AllocQ::job_id == job_id && AllocQ::party_id == party_id && AllocQ::run_epoch == run_epoch));
+      if (!r) return Status::OK();
+      changed = ReleaseRow(d, *r, now_ms, reason);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return changed;
+  }
+
+  StatusOr<std::size_t> ReleaseAllOfJob(const std::string& job_id, std::int64_t now_ms,
+                                        const std::string& reason) override {
+    std::size_t n = 0;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      odb::result<AllocationRecord> rows(d.query<AllocationRecord>(AllocQ::job_id == job_id && AllocQ::status == kHeld));
+      std::vector<AllocationRecord> held(rows.begin(), rows.end());
+      for (AllocationRecord& r : held) n += ReleaseRow(d, r, now_ms, reason) ? 1 : 0;
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return n;
+  }
+
+  StatusOr<std::vector<AllocationRow>> ListByJob(const std::string& job_id) override {
+    return QueryMany((AllocQ::job_id == job_id) + "ORDER BY" + AllocQ::id, 10000);
+  }
+
+  StatusOr<std::vector<AllocationRow>> ListByStatus(AllocationStatus status, std::size_t limit) override {
+    return QueryMany((AllocQ::status == std::string(AllocationStatusName(status))) + "ORDER BY" + AllocQ::id, limit);
+  }
+
+  Status SumHeld(const std::string& party_id, std::int32_t* cores, std::int64_t* memory_mb,
+                 std::int32_t* rows) override {
+    return RunTransaction(db_, false, [&](odb::database& d) {
+      AllocationTotalsView t = Totals(d, party_id);
+      *cores = static_cast<std::int32_t>(t.cores);
+      *memory_mb = t.memory_mb;
+      *rows = static_cast<std::int32_t>(t.rows);
+      return Status::OK();
+    });
+  }
+
+  StatusOr<bool> CompareAndSetStatus(std::uint64_t id, AllocationStatus from, AllocationStatus to,
+                                     std::int64_t now_ms, const std::string& reason) override {
+    bool won = false;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      TransitionExtras none;
+      won = ExecuteStatusCas(d, "ff_resource_allocation", "status", id, AllocationStatusName(from),
+                             AllocationStatusName(to), now_ms, none) == 1;
+      if (won && !reason.empty()) {
+        std::unique_ptr<AllocationRecord> r(d.load<AllocationRecord>(id));
+        r->reason = Truncate(reason);
+        d.update(*r);
+      }
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return won;
+  }
+
+ private:
+  static AllocationTotalsView Totals(odb::database& d, const std::string& party_id) {
+    AllocationTotalsView out;
+    odb::result<AllocationTotalsView> r(
+        d.query<AllocationTotalsView>(TotalsQ(AllocQ::party_id == party_id && AllocQ::status == kHeld)));
+    for (const AllocationTotalsView& v : r) out = v;
+    return out;
+  }
+
+  static bool ReleaseRow(odb::database& d, AllocationRecord& r, std::int64_t now_ms, const std::string& reason) {
+    const char* from = nullptr;
+    if (r.status == kHeld) from = "held";
+    if (r.status == "requested") from = "requested";
+    if (from == nullptr) return false;
+    TransitionExtras none;
+    bool won = ExecuteStatusCas(d, "ff_resource_allocation", "status", r.id, from, "released", now_ms, none) == 1;
+    if (won && !reason.empty()) {
+      std::unique_ptr<AllocationRecord> fresh(d.load<AllocationRecord>(r.id));
+      fresh->reason = Truncate(reason);
+      d.update(*fresh);
+    }
+    return won;
+  }
+
+  StatusOr<std::vector<AllocationRow>> QueryMany(const AllocQ& q, std::size_t limit) {
+    std::vector<AllocationRow> out;
+    AllocQ paged = q + ("LIMIT " + std::to_string(limit));
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      odb::result<AllocationRecord> r(d.query<AllocationRecord>(paged));
+      for (const AllocationRecord& rec : r) out.push_back(ToRow(rec));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  OdbDatabase& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<AllocationRepository> MakeAllocationRepository(Database& db) {
+  return std::unique_ptr<AllocationRepository>(new OdbAllocationRepository(Unwrap(db)));
+}
+
+}  // namespace orm
+}  // namespace fedflow

@@ -1,0 +1,101 @@
+#pragma once
+// Private to orm/: the ODB-backed Database and the transaction/error helpers every repository
+// uses. Compiled as C++14 only (libodb 2.4 headers, docs/toolchain.md §2).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <odb/database.hxx>
+#include <odb/exceptions.hxx>
+#include <odb/transaction.hxx>
+
+#include "base/log.hpp"
+#include "base/status.hpp"
+#include "orm/database.hpp"
+#include "orm/rows.hpp"
+
+namespace fedflow {
+namespace orm {
+
+/// The concrete Database: owns the odb::database (connection pool).
+class OdbDatabase final : public Database {
+ public:
+  OdbDatabase(std::unique_ptr<odb::database> db, std::string engine, std::int64_t version)
+      : db_(std::move(db)), engine_(std::move(engine)), version_(version) {}
+
+  const std::string& engine() const override { return engine_; }
+  std::int64_t schema_version() const override { return version_; }
+  Status Ping() override;
+
+  odb::database& db() { return *db_; }
+  bool is_sqlite() const { return engine_ == "sqlite"; }
+  /// Begins a write transaction. On SQLite this is BEGIN IMMEDIATE, so concurrent writers queue
+  /// on the write lock (busy timeout) instead of failing when a read lock is upgraded.
+  odb::transaction_impl* BeginWrite();
+
+ private:
+  std::unique_ptr<odb::database> db_;
+  std::string engine_;
+  std::int64_t version_;
+};
+
+/// The OdbDatabase behind a Database (every Database in this build is one).
+OdbDatabase& Unwrap(Database& db);
+
+/// Maps an ODB exception to a Status (unique violations -> AlreadyExists, stale object ->
+/// Aborted, connection trouble -> Unavailable, the rest -> Internal).
+Status StatusFromOdb(const odb::exception& e);
+
+/// Runs `fn(odb::database&) -> Status` in one transaction (a write transaction when `write`);
+/// commits when it returns OK, rolls back otherwise. Recoverable database errors (busy, deadlock,
+/// lost connection) are retried a few times with backoff.
+template <typename Fn>
+Status RunTransaction(OdbDatabase& db, bool write, Fn&& fn) {
+  const int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      odb::transaction t(write ? db.BeginWrite() : db.db().begin());
+      Status s = fn(db.db());
+      if (s.ok()) {
+        t.commit();
+      } else {
+        t.rollback();
+      }
+      return s;
+    } catch (const odb::recoverable& e) {
+      if (attempt >= kAttempts) return UnavailableError(std::string("database busy after retries: ") + e.what());
+      log::Get("orm")->debug("retrying transaction after recoverable error attempt={} error={}", attempt,
+                             e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+    } catch (const odb::exception& e) {
+      return StatusFromOdb(e);
+    }
+  }
+}
+
+/// Re-runs a read-modify-write `fn() -> Status` when it lost an optimistic race (Aborted).
+template <typename Fn>
+Status RetryOnAborted(Fn&& fn) {
+  Status s;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    s = fn();
+    if (s.code() != StatusCode::kAborted) return s;
+  }
+  return s;
+}
+
+/// `UPDATE <table> SET <column>='<to>', version=version+1, updated_ms=<now> [, start_ms=..]
+/// [, end_ms=..] WHERE id=<id> AND <column>='<from>'`. Only numbers and whitelisted status
+/// names are spliced in. Returns the number of rows changed (0 or 1).
+unsigned long long ExecuteStatusCas(odb::database& db, const char* table, const char* column, std::uint64_t id,
+                                    const char* from, const char* to, std::int64_t now_ms,
+                                    const TransitionExtras& extras);
+
+/// Upper bound for free-text columns (reasons): longer text is cut with a marker.
+std::string Truncate(const std::string& text, std::size_t max_len = 4000);
+
+}  // namespace orm
+}  // namespace fedflow

@@ -1,0 +1,286 @@
+// OdbScheduleRepository: the scheduler's tables through ODB.
+
+#include "orm/schedule_repository.hpp"
+
+#include <map>
+#include <utility>
+
+#include "base/ids.hpp"
+#include "orm/src/mapping.hpp"
+#include "orm/src/odb_database.hpp"
+#include "proto/status_names.hpp"
+
+namespace fedflow {
+namespace orm {
+namespace {
+
+using records::ScheduleJobRecord;
+using records::ScheduleTaskPartyRecord;
+using records::ScheduleTaskRecord;
+using JobQ = odb::query<ScheduleJobRecord>;
+using TaskQ = odb::query<ScheduleTaskRecord>;
+using PartyQ = odb::query<ScheduleTaskPartyRecord>;
+
+JobQ StatusIn(const std::vector<JobStatus>& statuses) {
+  JobQ any(false);
+  for (JobStatus s : statuses) any = any || JobQ::status == std::string(JobStatusName(s));
+  return any;
+}
+
+class OdbScheduleRepository final : public ScheduleRepository {
+ public:
+  explicit OdbScheduleRepository(OdbDatabase& db) : db_(db) {}
+
+  Status CreateJob(ScheduleJobRow& job, std::vector<ScheduleTaskRow>& tasks,
+                   std::vector<ScheduleTaskPartyRow>& parties) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      ScheduleJobRecord r = ToRecord(job);
+      d.persist(r);
+      job.id = r.id;
+      job.version = r.version;
+      PersistTasks(d, tasks, parties);
+      return Status::OK();
+    });
+  }
+
+  StatusOr<ScheduleJobRow> GetJob(const std::string& job_id) override {
+    ScheduleJobRow out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      std::unique_ptr<ScheduleJobRecord> r(d.query_one<ScheduleJobRecord>(JobQ::job_id == job_id));
+      if (!r) return NotFoundError("job " + job_id + " is not scheduled by this party");
+      out = ToRow(*r);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  StatusOr<std::vector<ScheduleJobRow>> ListJobsByStatus(const std::vector<JobStatus>& statuses,
+                                                         std::size_t limit) override {
+    return QueryJobs((StatusIn(statuses)) + "ORDER BY" + JobQ::priority + "DESC," + JobQ::created_ms + "," + JobQ::id,
+                     limit);
+  }
+
+  StatusOr<std::vector<ScheduleJobRow>> ListLeasableJobs(const std::vector<JobStatus>& statuses,
+                                                         const std::string& owner, std::int64_t now_ms,
+                                                         std::size_t limit) override {
+    JobQ free_or_mine = JobQ::lease_owner == owner || JobQ::lease_owner == std::string() ||
+                        JobQ::lease_until_ms < now_ms;
+    JobQ selection = (StatusIn(statuses)) && (free_or_mine);
+    return QueryJobs(selection + "ORDER BY" + JobQ::priority + "DESC," + JobQ::created_ms + "," + JobQ::id, limit);
+  }
+
+  StatusOr<bool> CompareAndSetJobStatus(std::uint64_t id, JobStatus from, JobStatus to, std::int64_t now_ms,
+                                        const TransitionExtras& extras) override {
+    bool won = false;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      won = ExecuteStatusCas(d, "ff_schedule_job", "status", id, JobStatusName(from), JobStatusName(to), now_ms,
+                             extras) == 1;
+      if (won && !extras.reason.empty()) {
+        std::unique_ptr<ScheduleJobRecord> r(d.load<ScheduleJobRecord>(id));
+        r->failure_reason = Truncate(extras.reason);
+        d.update(*r);
+      }
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return won;
+  }
+
+  StatusOr<bool> TryLeaseJob(const std::string& job_id, const std::string& owner, std::int64_t now_ms,
+                             std::int64_t lease_ms) override {
+    if (!IsSafeIdentifier(job_id) || !IsSafeIdentifier(owner)) {
+      return InvalidArgumentError("lease: job id and owner must be safe identifiers");
+    }
+    bool held = false;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      // One conditional UPDATE decides between racing instances: the lease is free, expired or ours.
+      unsigned long long n = d.execute(
+          "UPDATE ff_schedule_job SET lease_owner='" + owner + "', lease_until_ms=" + std::to_string(now_ms + lease_ms) +
+          ", version=version+1 WHERE job_id='" + job_id + "' AND (lease_owner='" + owner +
+          "' OR lease_owner='' OR lease_until_ms<" + std::to_string(now_ms) + ")");
+      held = n == 1;
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return held;
+  }
+
+  Status ReleaseJobLease(const std::string& job_id, const std::string& owner) override {
+    if (!IsSafeIdentifier(job_id) || !IsSafeIdentifier(owner)) {
+      return InvalidArgumentError("lease: job id and owner must be safe identifiers");
+    }
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      d.execute("UPDATE ff_schedule_job SET lease_owner='', lease_until_ms=0, version=version+1 WHERE job_id='" +
+                job_id + "' AND lease_owner='" + owner + "'");
+      return Status::OK();
+    });
+  }
+
+  Status SetJobSignals(std::uint64_t id, bool cancel_signal, bool rerun_signal, std::int64_t now_ms) override {
+    return UpdateJob(id, [&](ScheduleJobRecord& r) {
+      r.cancel_signal = cancel_signal;
+      r.rerun_signal = rerun_signal;
+      r.updated_ms = now_ms;
+    });
+  }
+
+  Status UpdateJobProgress(std::uint64_t id, std::int32_t progress, std::int64_t now_ms) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      d.execute("UPDATE ff_schedule_job SET progress=" + std::to_string(progress) +
+                ", version=version+1, updated_ms=" + std::to_string(now_ms) + " WHERE id=" + std::to_string(id) +
+                " AND progress<>" + std::to_string(progress));
+      return Status::OK();
+    });
+  }
+
+  Status SetJobWaitingReason(std::uint64_t id, const std::string& reason, std::int64_t now_ms) override {
+    return UpdateJob(id, [&](ScheduleJobRecord& r) {
+      r.waiting_reason = Truncate(reason);
+      r.updated_ms = now_ms;
+    });
+  }
+
+  Status BumpRunEpoch(std::uint64_t id, std::int64_t now_ms) override {
+    return UpdateJob(id, [&](ScheduleJobRecord& r) {
+      r.run_epoch += 1;
+      r.cancel_signal = false;
+      r.rerun_signal = false;
+      r.failure_reason.clear();
+      r.end_ms = 0;
+      r.updated_ms = now_ms;
+    });
+  }
+
+  StatusOr<std::vector<ScheduleTaskRow>> ListLatestTasks(const std::string& job_id) override {
+    auto all = ListAllTasks(job_id);
+    if (!all.ok()) return all.status();
+    // Keep the highest attempt of each task, in the order the first attempts were created.
+    std::vector<ScheduleTaskRow> latest;
+    std::map<std::string, std::size_t> index;
+    for (const ScheduleTaskRow& t : *all) {
+      auto it = index.find(t.task_name);
+      if (it == index.end()) {
+        index[t.task_name] = latest.size();
+        latest.push_back(t);
+      } else if (t.attempt > latest[it->second].attempt) {
+        latest[it->second] = t;
+      }
+    }
+    return latest;
+  }
+
+  StatusOr<std::vector<ScheduleTaskRow>> ListAllTasks(const std::string& job_id) override {
+    std::vector<ScheduleTaskRow> out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      odb::result<ScheduleTaskRecord> r(
+          d.query<ScheduleTaskRecord>((TaskQ::job_id == job_id) + "ORDER BY" + TaskQ::id));
+      for (const ScheduleTaskRecord& rec : r) out.push_back(ToRow(rec));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Status CreateAttempt(ScheduleTaskRow& task, std::vector<ScheduleTaskPartyRow>& parties) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      std::vector<ScheduleTaskRow> tasks{task};
+      PersistTasks(d, tasks, parties);
+      task = tasks[0];
+      return Status::OK();
+    });
+  }
+
+  StatusOr<bool> CompareAndSetTaskStatus(std::uint64_t id, TaskStatus from, TaskStatus to, std::int64_t now_ms,
+                                         const TransitionExtras& extras) override {
+    return Cas<ScheduleTaskRecord>("ff_schedule_task", id, TaskStatusName(from), TaskStatusName(to), now_ms, extras);
+  }
+
+  StatusOr<std::vector<ScheduleTaskPartyRow>> ListTaskParties(const std::string& job_id) override {
+    std::vector<ScheduleTaskPartyRow> out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      odb::result<ScheduleTaskPartyRecord> r(
+          d.query<ScheduleTaskPartyRecord>((PartyQ::job_id == job_id) + "ORDER BY" + PartyQ::id));
+      for (const ScheduleTaskPartyRecord& rec : r) out.push_back(ToRow(rec));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  StatusOr<bool> CompareAndSetPartyStatus(std::uint64_t id, TaskStatus from, TaskStatus to, std::int64_t now_ms,
+                                          const TransitionExtras& extras) override {
+    return Cas<ScheduleTaskPartyRecord>("ff_schedule_task_party", id, TaskStatusName(from), TaskStatusName(to),
+                                        now_ms, extras);
+  }
+
+ private:
+  static void PersistTasks(odb::database& d, std::vector<ScheduleTaskRow>& tasks,
+                           std::vector<ScheduleTaskPartyRow>& parties) {
+    for (ScheduleTaskRow& t : tasks) {
+      ScheduleTaskRecord r = ToRecord(t);
+      d.persist(r);
+      t.id = r.id;
+      t.version = r.version;
+    }
+    for (ScheduleTaskPartyRow& p : parties) {
+      ScheduleTaskPartyRecord r = ToRecord(p);
+      d.persist(r);
+      p.id = r.id;
+      p.version = r.version;
+    }
+  }
+
+  template <typename Record>
+  StatusOr<bool> Cas(const char* table, std::uint64_t id, const char* from, const char* to, std::int64_t now_ms,
+                     const TransitionExtras& extras) {
+    bool won = false;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      won = ExecuteStatusCas(d, table, "status", id, from, to, now_ms, extras) == 1;
+      if (won && !extras.reason.empty()) {
+        std::unique_ptr<Record> r(d.load<Record>(id));
+        r->failure_reason = Truncate(extras.reason);
+        d.update(*r);
+      }
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return won;
+  }
+
+  template <typename Fn>
+  Status UpdateJob(std::uint64_t id, Fn&& change) {
+    return RetryOnAborted([&] {
+      return RunTransaction(db_, true, [&](odb::database& d) {
+        std::unique_ptr<ScheduleJobRecord> r(d.find<ScheduleJobRecord>(id));
+        if (!r) return NotFoundError("scheduled job row " + std::to_string(id) + " not found");
+        change(*r);
+        d.update(*r);
+        return Status::OK();
+      });
+    });
+  }
+
+  StatusOr<std::vector<ScheduleJobRow>> QueryJobs(const JobQ& q, std::size_t limit) {
+    std::vector<ScheduleJobRow> out;
+    JobQ paged = q + ("LIMIT " + std::to_string(limit));
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      odb::result<ScheduleJobRecord> r(d.query<ScheduleJobRecord>(paged));
+      for (const ScheduleJobRecord& rec : r) out.push_back(ToRow(rec));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  OdbDatabase& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<ScheduleRepository> MakeScheduleRepository(Database& db) {
+  return std::unique_ptr<ScheduleRepository>(new OdbScheduleRepository(Unwrap(db)));
+}
+
+}  // namespace orm
+}  // namespace fedflow

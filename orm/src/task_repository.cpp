@@ -1,0 +1,162 @@
+// OdbTaskRepository: task attempts at this party (ff_task) through ODB.
+
+#include "orm/task_repository.hpp"
+
+#include "orm/src/mapping.hpp"
+#include "orm/src/odb_database.hpp"
+#include "proto/status_names.hpp"
+
+namespace fedflow {
+namespace orm {
+namespace {
+
+using records::TaskAttemptRecord;
+using TaskQ = odb::query<TaskAttemptRecord>;
+
+class OdbTaskRepository final : public TaskRepository {
+ public:
+  explicit OdbTaskRepository(OdbDatabase& db) : db_(db) {}
+
+  Status Create(TaskAttemptRow& row) override {
+    std::vector<TaskAttemptRow> rows{row};
+    Status s = CreateAll(rows);
+    if (s.ok()) row = rows[0];
+    return s;
+  }
+
+  Status CreateAll(std::vector<TaskAttemptRow>& rows) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      for (TaskAttemptRow& row : rows) {
+        TaskAttemptRecord r = ToRecord(row);
+        d.persist(r);
+        row.id = r.id;
+        row.version = r.version;
+      }
+      return Status::OK();
+    });
+  }
+
+  StatusOr<TaskAttemptRow> Get(const std::string& job_id, const std::string& task_name, std::int32_t attempt,
+                               const std::string& role, const std::string& party_id) override {
+    return QueryOne(TaskQ::job_id == job_id && TaskQ::task_name == task_name && TaskQ::attempt == attempt &&
+                        TaskQ::role == role && TaskQ::party_id == party_id,
+                    "task " + task_name + " attempt " + std::to_string(attempt) + " of job " + job_id + " for " +
+                        role + ":" + party_id);
+  }
+
+  StatusOr<TaskAttemptRow> GetById(std::uint64_t id) override {
+    return QueryOne(TaskQ::id == id, "task attempt row " + std::to_string(id));
+  }
+
+  StatusOr<TaskAttemptRow> GetByToken(const std::string& token) override {
+    if (token.empty()) return NotFoundError("empty worker token");
+    return QueryOne(TaskQ::token == token, "task attempt for this worker token");
+  }
+
+  StatusOr<std::vector<TaskAttemptRow>> ListByJob(const std::string& job_id) override {
+    return QueryMany((TaskQ::job_id == job_id) + "ORDER BY" + TaskQ::id, 100000);
+  }
+
+  StatusOr<std::vector<TaskAttemptRow>> ListByStatus(TaskStatus status, std::size_t limit) override {
+    return QueryMany((TaskQ::status == std::string(TaskStatusName(status))) + "ORDER BY" + TaskQ::id, limit);
+  }
+
+  StatusOr<bool> CompareAndSetStatus(std::uint64_t id, TaskStatus from, TaskStatus to, std::int64_t now_ms,
+                                     const TransitionExtras& extras) override {
+    bool won = false;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      won = ExecuteStatusCas(d, "ff_task", "status", id, TaskStatusName(from), TaskStatusName(to), now_ms, extras) ==
+            1;
+      if (won && !extras.reason.empty()) {
+        std::unique_ptr<TaskAttemptRecord> r(d.load<TaskAttemptRecord>(id));
+        r->failure_reason = Truncate(extras.reason);
+        d.update(*r);
+      }
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return won;
+  }
+
+  StatusOr<bool> RecordLaunch(std::uint64_t id, std::int64_t pid, const std::string& launched_by,
+                              const std::string& workdir, std::int64_t now_ms) override {
+    bool recorded = false;
+    Status s = RetryOnAborted([&] {
+      return RunTransaction(db_, true, [&](odb::database& d) {
+        std::unique_ptr<TaskAttemptRecord> r(d.find<TaskAttemptRecord>(id));
+        if (!r) return NotFoundError("task attempt row " + std::to_string(id) + " not found");
+        recorded = r->pid == 0;
+        if (!recorded) return Status::OK();
+        r->pid = pid;
+        r->launched_by = launched_by;
+        r->workdir = workdir;
+        r->heartbeat_ms = now_ms;
+        r->updated_ms = now_ms;
+        d.update(*r);
+        return Status::OK();
+      });
+    });
+    if (!s.ok()) return s;
+    return recorded;
+  }
+
+  Status RecordHeartbeat(std::uint64_t id, std::int64_t now_ms) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      // No version bump: heartbeats must not make concurrent status updates lose their race.
+      d.execute("UPDATE ff_task SET heartbeat_ms=" + std::to_string(now_ms) + " WHERE id=" + std::to_string(id));
+      return Status::OK();
+    });
+  }
+
+  Status RecordExitCode(std::uint64_t id, std::int32_t exit_code, std::int64_t now_ms) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      d.execute("UPDATE ff_task SET exit_code=" + std::to_string(exit_code) + ", version=version+1, updated_ms=" +
+                std::to_string(now_ms) + " WHERE id=" + std::to_string(id));
+      return Status::OK();
+    });
+  }
+
+  Status SetFederatedStatus(std::uint64_t id, TaskStatus status, std::int64_t now_ms) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      d.execute(std::string("UPDATE ff_task SET federated_status='") + TaskStatusName(status) +
+                "', version=version+1, updated_ms=" + std::to_string(now_ms) + " WHERE id=" + std::to_string(id));
+      return Status::OK();
+    });
+  }
+
+ private:
+  StatusOr<TaskAttemptRow> QueryOne(const TaskQ& q, const std::string& what) {
+    TaskAttemptRow out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      std::unique_ptr<TaskAttemptRecord> r(d.query_one<TaskAttemptRecord>(q));
+      if (!r) return NotFoundError(what + " not found");
+      out = ToRow(*r);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  StatusOr<std::vector<TaskAttemptRow>> QueryMany(const TaskQ& q, std::size_t limit) {
+    std::vector<TaskAttemptRow> out;
+    TaskQ paged = q + ("LIMIT " + std::to_string(limit));
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      odb::result<TaskAttemptRecord> r(d.query<TaskAttemptRecord>(paged));
+      for (const TaskAttemptRecord& rec : r) out.push_back(ToRow(rec));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  OdbDatabase& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<TaskRepository> MakeTaskRepository(Database& db) {
+  return std::unique_ptr<TaskRepository>(new OdbTaskRepository(Unwrap(db)));
+}
+
+}  // namespace orm
+}  // namespace fedflow

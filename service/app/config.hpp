@@ -1,0 +1,82 @@
+#pragma once
+// conf/service_conf.yaml, read with yaml-cpp. Every value has a default except the party's
+// identity (`party_id`) and its port (`http.port`); an unknown key, a wrong type or an
+// out-of-range value is refused with a message naming the key (docs/configuration.md).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/log.hpp"
+#include "base/status.hpp"
+#include "orm/database.hpp"
+#include "service/http/http_server.hpp"
+
+namespace fedflow::app {
+
+/// How to reach another party's server.
+struct PartnerRoute {
+  std::string party_id;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  bool tls = false;
+  std::string public_key;  ///< PEM or file path of the partner's Ed25519 public key (site auth)
+};
+
+/// A component provider: an executable implementing some modules (FATE component names).
+struct ProviderConfig {
+  std::string name;
+  std::string version;
+  std::string executable;            ///< absolute, or relative to `home`
+  std::vector<std::string> modules;  ///< e.g. Reader, DataTransform, HeteroLR
+};
+
+/// Job defaults applied when the job does not say (FATE 1.x semantics).
+struct JobDefaults {
+  std::int32_t task_cores = 1;
+  std::int32_t task_parallelism = 1;
+  std::int64_t job_timeout_s = 259200;   ///< 3 days, FATE's default
+  std::int64_t task_timeout_s = 259200;
+  std::int32_t auto_retries = 0;
+  std::int64_t retry_backoff_ms = 1000;  ///< first retry delay; doubles per retry
+};
+
+/// The whole server configuration.
+struct ServerConfig {
+  std::string party_id;
+  std::string instance_id;  ///< defaults to "<party_id>-<host>-<port>"; names this server in leases
+  std::string home;         ///< base for relative paths; defaults to the config file's directory
+  http::HttpServerOptions http;
+  orm::DbConfig database;
+  log::LogConfig log;
+
+  std::int64_t schedule_interval_ms = 100;
+  std::int64_t lease_ms = 15000;
+  std::int32_t max_concurrent_jobs_per_tick = 16;
+
+  std::int64_t detect_interval_ms = 1000;
+  std::int64_t heartbeat_timeout_ms = 30000;
+  std::int64_t partner_grace_ms = 60000;
+
+  std::int64_t party_call_timeout_ms = 10000;
+  std::int32_t party_call_retries = 3;
+
+  std::string engine = "local";
+  std::int32_t cores = 16;
+  std::int64_t memory_mb = 0;          ///< 0 = memory not scheduled
+  std::int32_t max_running_jobs = 0;   ///< 0 = unlimited
+
+  std::vector<PartnerRoute> partners;
+  std::vector<ProviderConfig> providers;
+  JobDefaults job_defaults;
+
+  /// Absolute form of a path from the config (relative to `home`).
+  std::string ResolvePath(const std::string& path) const;
+};
+
+/// Reads and validates a config file. `home` defaults to the file's directory.
+StatusOr<ServerConfig> LoadConfig(const std::string& path);
+/// Parses config text; relative paths resolve against `home`.
+StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::string& home);
+
+}  // namespace fedflow::app

@@ -1,0 +1,296 @@
+// The Beast/Asio translation unit of the server (the most expensive TU to compile: keep it single).
+
+#include "service/http/http_server.hpp"
+
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+
+#include "base/log.hpp"
+
+namespace fedflow::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+/// Fills the plain request from a Beast request (path and query decoded).
+bool ConvertRequest(bhttp::request<bhttp::string_body>&& in, HttpRequest& out) {
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  auto parsed = boost::urls::parse_origin_form(in.target());
+  if (!parsed) return false;
+  out.path = parsed->path();
+  for (auto param : parsed->params()) out.query[param.key] = param.value;
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(field.value());
+  }
+  out.body = std::move(in.body());
+  return true;
+}
+
+bhttp::response<bhttp::string_body> ConvertResponse(HttpResponse&& in, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
+  out.set(bhttp::field::server, "fedflow");
+  out.set(bhttp::field::content_type, in.content_type);
+  for (auto& [name, value] : in.headers) out.set(name, value);
+  out.keep_alive(keep_alive);
+  out.body() = std::move(in.body);
+  out.prepare_payload();
+  return out;
+}
+
+HttpResponse PlainError(int status, const std::string& message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = "{\"code\":" + std::to_string(status == 413 ? 5001 : 6000) + ",\"message\":\"" + message + "\"}";
+  return r;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  HttpHandler handler;
+  net::io_context ioc;
+  std::optional<ssl::context> tls_ctx;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::thread_pool> handlers;
+  std::vector<std::thread> io_threads;
+  std::atomic<bool> stopped{false};
+  std::uint16_t bound_port = 0;
+
+  void Accept();
+  template <typename Session>
+  void Launch(tcp::socket socket);
+};
+
+namespace {
+
+/// One connection. `Stream` is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  template <typename... Args>
+  Session(HttpServer::Impl& server, tcp::socket&& socket, Args&&... args)
+      : server_(server), stream_(std::move(socket), std::forward<Args>(args)...) {
+    beast::error_code ec;
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void Run() {
+    net::dispatch(beast::get_lowest_layer(stream_).get_executor(),
+                  beast::bind_front_handler(&Session::Begin, this->shared_from_this()));
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  void Begin() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+      stream_.async_handshake(ssl::stream_base::server,
+                              beast::bind_front_handler(&Session::OnHandshake, this->shared_from_this()));
+    } else {
+      DoRead();
+    }
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) {
+      log::Get("http")->warn("remote={} tls handshake failed: {}", remote_, ec.message());
+      return;
+    }
+    DoRead();
+  }
+
+  void DoRead() {
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(server_.options.idle_timeout_s));
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) {
+      return DoClose();
+    }
+    if (ec == bhttp::error::body_limit) {
+      return Respond(PlainError(413, "request body larger than the server accepts"), 11, false);
+    }
+    if (ec) {
+      // Malformed HTTP: answer 400 when the socket still works, then close.
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+        return Respond(PlainError(400, "malformed HTTP request: " + ec.message()), 11, false);
+      }
+      return;
+    }
+    auto msg = parser_->release();
+    unsigned version = msg.version();
+    bool keep_alive = msg.keep_alive();
+    HttpRequest req;
+    req.remote = remote_;
+    req.tls = kTls;
+    if (!ConvertRequest(std::move(msg), req)) {
+      return Respond(PlainError(400, "malformed request target"), version, false);
+    }
+    auto self = this->shared_from_this();
+    net::post(*server_.handlers, [self, req = std::move(req), version, keep_alive]() mutable {
+      HttpResponse res;
+      try {
+        res = self->server_.handler(std::move(req));
+      } catch (const std::exception& e) {
+        log::Get("http")->error("handler threw: {}", e.what());
+        res = PlainError(500, "internal error");
+      } catch (...) {
+        res = PlainError(500, "internal error");
+      }
+      net::post(beast::get_lowest_layer(self->stream_).get_executor(),
+                [self, res = std::move(res), version, keep_alive]() mutable {
+                  self->Respond(std::move(res), version, keep_alive);
+                });
+    });
+  }
+
+  void Respond(HttpResponse&& res, unsigned version, bool keep_alive) {
+    if (server_.stopped) keep_alive = false;
+    auto msg = std::make_shared<bhttp::response<bhttp::string_body>>(ConvertResponse(std::move(res), version, keep_alive));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(60));
+    bhttp::async_write(stream_, *msg,
+                       [self = this->shared_from_this(), msg, keep_alive](beast::error_code ec, std::size_t) {
+                         if (ec) return;
+                         if (!keep_alive) return self->DoClose();
+                         self->DoRead();
+                       });
+  }
+
+  void DoClose() {
+    beast::error_code ec;
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().close(ignored);
+      });
+    } else {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+  }
+
+  HttpServer::Impl& server_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string remote_;
+};
+
+}  // namespace
+
+template <typename SessionT>
+void HttpServer::Impl::Launch(tcp::socket socket) {
+  if constexpr (std::is_same_v<SessionT, Session<beast::tcp_stream>>) {
+    std::make_shared<SessionT>(*this, std::move(socket))->Run();
+  } else {
+    std::make_shared<SessionT>(*this, std::move(socket), *tls_ctx)->Run();
+  }
+}
+
+void HttpServer::Impl::Accept() {
+  acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopped) return;
+    if (!ec) {
+      if (tls_ctx) {
+        Launch<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket));
+      } else {
+        Launch<Session<beast::tcp_stream>>(std::move(socket));
+      }
+    } else if (ec != net::error::operation_aborted) {
+      log::Get("http")->warn("accept failed: {}", ec.message());
+    }
+    Accept();
+  });
+}
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->handler = std::move(handler);
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  Impl& s = *impl_;
+  std::string where = s.options.host + ":" + std::to_string(s.options.port);
+  if (s.options.tls) {
+    try {
+      s.tls_ctx.emplace(ssl::context::tls_server);
+      s.tls_ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                             ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      s.tls_ctx->use_certificate_chain_file(s.options.tls_cert_file);
+      s.tls_ctx->use_private_key_file(s.options.tls_key_file, ssl::context::pem);
+      if (!s.options.tls_ca_file.empty()) {
+        s.tls_ctx->load_verify_file(s.options.tls_ca_file);
+        s.tls_ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+      }
+    } catch (const std::exception& e) {
+      return InvalidArgumentError("tls: cannot load certificate '" + s.options.tls_cert_file + "' or key '" +
+                                  s.options.tls_key_file + "': " + e.what());
+    }
+  }
+  beast::error_code ec;
+  auto address = net::ip::make_address(s.options.host, ec);
+  if (ec) return InvalidArgumentError("http.host '" + s.options.host + "' is not an IP address: " + ec.message());
+  tcp::endpoint endpoint(address, s.options.port);
+  s.acceptor.emplace(s.ioc);
+  s.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor->bind(endpoint, ec);
+  if (!ec) s.acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return UnavailableError("cannot listen on " + where + ": " + ec.message());
+  s.bound_port = s.acceptor->local_endpoint().port();
+  s.handlers.emplace(static_cast<std::size_t>(std::max(1, s.options.handler_threads)));
+  s.Accept();
+  for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
+    s.io_threads.emplace_back([&s] { s.ioc.run(); });
+  }
+  return Status::OK();
+}
+
+std::uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::Stop() {
+  Impl& s = *impl_;
+  if (s.stopped.exchange(true)) return;
+  if (s.acceptor) {
+    net::post(s.ioc, [&s] {
+      beast::error_code ec;
+      s.acceptor->close(ec);
+    });
+  }
+  // Let in-flight handlers finish, then stop the sockets.
+  if (s.handlers) s.handlers->join();
+  s.ioc.stop();
+  for (auto& t : s.io_threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+}  // namespace fedflow::http

@@ -1,0 +1,54 @@
+#pragma once
+// HTTP/1.1 server on Boost.Beast (hidden in http_server.cpp). Network I/O runs on a few io
+// threads; each request's handler runs on a separate handler pool so a slow handler (a database
+// write, a call to another party) never stalls the sockets.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.hpp"
+#include "service/http/http_types.hpp"
+
+namespace fedflow::http {
+
+/// Listener settings.
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;                      ///< 0 = pick a free port (tests)
+  int io_threads = 2;
+  int handler_threads = 8;
+  std::size_t body_limit = 256u << 20;         ///< larger bodies get 413
+  int idle_timeout_s = 120;                    ///< keep-alive connections idle longer are closed
+  bool tls = false;                            ///< serve HTTPS with the files below
+  std::string tls_cert_file;                   ///< PEM certificate chain
+  std::string tls_key_file;                    ///< PEM private key
+  std::string tls_ca_file;                     ///< when set, clients must present a certificate it signs
+};
+
+/// Called for every request on a handler thread; must not throw (throws become 500s anyway).
+using HttpHandler = std::function<HttpResponse(HttpRequest&&)>;
+
+/// Owns the acceptor, io threads and handler pool. Start once, Stop once (also in the destructor).
+class HttpServer final {
+ public:
+  HttpServer(HttpServerOptions options, HttpHandler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Binds, listens and starts the threads. Fails with a message naming host:port.
+  Status Start();
+  /// The bound port (useful with port 0).
+  std::uint16_t port() const;
+  /// Stops accepting, closes connections, joins the threads. Idempotent.
+  void Stop();
+
+  struct Impl;  ///< opaque (Beast types); public only so the sessions in the .cpp can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fedflow::http

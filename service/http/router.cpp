@@ -1,0 +1,43 @@
+#include "service/http/router.hpp"
+
+#include "base/log.hpp"
+#include "service/http/envelope.hpp"
+
+namespace fedflow::http {
+
+void Router::Add(const std::string& method, const std::string& path, RouteDoc doc, RouteHandler handler) {
+  routes_[path][method] = Entry{std::move(doc), std::move(handler)};
+}
+
+HttpResponse Router::Dispatch(const HttpRequest& request) const {
+  auto by_path = routes_.find(request.path);
+  if (by_path == routes_.end()) {
+    return JsonError(NotFoundError("no route " + request.path + ": see docs/api.md for the routes"));
+  }
+  auto it = by_path->second.find(request.method);
+  if (it == by_path->second.end()) {
+    std::string allowed;
+    for (const auto& [method, entry] : by_path->second) allowed += (allowed.empty() ? "" : ", ") + method;
+    HttpResponse r = JsonError(InvalidArgumentError("method " + request.method + " not allowed on " + request.path +
+                                                    ": use " + allowed));
+    r.status = 405;
+    r.headers.emplace_back("Allow", allowed);
+    return r;
+  }
+  try {
+    return it->second.handler(request);
+  } catch (const std::exception& e) {
+    log::Get("http")->error("path={} handler threw: {}", request.path, e.what());
+    return JsonError(InternalError(std::string("internal error: ") + e.what()));
+  }
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& [path, methods] : routes_) {
+    for (const auto& [method, entry] : methods) out.push_back(RouteInfo{method, path, entry.doc});
+  }
+  return out;
+}
+
+}  // namespace fedflow::http

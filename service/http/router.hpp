@@ -1,0 +1,49 @@
+#pragma once
+// Maps (method, path) to a handler. Routes carry a short description and their parameters, so
+// the API reference in docs/ is generated from the same table the server dispatches with.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "service/http/http_types.hpp"
+
+namespace fedflow::http {
+
+/// What a route is for, for the generated API reference.
+struct RouteDoc {
+  std::string layer;        ///< "application", "interconnect", "worker", "compat-1.x"
+  std::string summary;      ///< one sentence
+  std::string params;       ///< "job_id (required), role, party_id" ...
+};
+
+/// One registered route.
+struct RouteInfo {
+  std::string method;
+  std::string path;
+  RouteDoc doc;
+};
+
+using RouteHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+/// Exact-path router. Not thread-safe for Add; Dispatch is safe once routes are added.
+class Router final {
+ public:
+  /// Registers a route; a duplicate (method, path) replaces the earlier one.
+  void Add(const std::string& method, const std::string& path, RouteDoc doc, RouteHandler handler);
+  /// 404 for an unknown path, 405 (naming the allowed methods) for a known path with another method.
+  HttpResponse Dispatch(const HttpRequest& request) const;
+  /// Every route, sorted by path then method.
+  std::vector<RouteInfo> Routes() const;
+
+ private:
+  struct Entry {
+    RouteDoc doc;
+    RouteHandler handler;
+  };
+  std::map<std::string, std::map<std::string, Entry>> routes_;  ///< path -> method -> entry
+};
+
+}  // namespace fedflow::http

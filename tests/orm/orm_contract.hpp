@@ -1,0 +1,476 @@
+#pragma once
+// The repository contract, run unchanged on SQLite (ff_orm_sqlite_test) and on the real
+// MariaDB fixture (ff_orm_mysql_test). Each binary defines FreshContractDatabase(): a config
+// for a new, empty database.
+
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <barrier>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "orm/allocation_repository.hpp"
+#include "orm/database.hpp"
+#include "orm/job_repository.hpp"
+#include "orm/schedule_repository.hpp"
+#include "orm/task_repository.hpp"
+#include "proto/status_names.hpp"
+#include "tests/support/mysql_fixture.hpp"
+#include "tests/support/sqlite_script.hpp"
+#include "tests/support/test_dirs.hpp"
+
+fedflow::StatusOr<fedflow::orm::DbConfig> FreshContractDatabase(const std::string& name);
+
+namespace fedflow::contract {
+
+inline std::unique_ptr<orm::Database> OpenFresh(const std::string& name, orm::DbConfig* config_out = nullptr) {
+  auto config = FreshContractDatabase(name);
+  BOOST_REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+  if (config_out) *config_out = *config;
+  auto db = orm::OpenDatabase(*config);
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().ToString());
+  return std::move(db).value();
+}
+
+inline orm::JobRow SampleJob(const std::string& job_id, const std::string& role, const std::string& party) {
+  orm::JobRow j;
+  j.job_id = job_id;
+  j.role = role;
+  j.party_id = party;
+  j.status = JOB_STATUS_WAITING;
+  j.initiator_party_id = "9999";
+  j.scheduler_party_id = "9999";
+  j.plan_json = std::string(100000, 'p');  // bigger than MySQL TEXT would hold if mis-typed
+  j.created_ms = 1000;
+  j.updated_ms = 1000;
+  return j;
+}
+
+inline orm::TaskAttemptRow SampleAttempt(const std::string& job_id, const std::string& task, int attempt) {
+  orm::TaskAttemptRow t;
+  t.job_id = job_id;
+  t.task_name = task;
+  t.attempt = attempt;
+  t.role = "guest";
+  t.party_id = "9999";
+  t.module = "HeteroLR";
+  t.provider = "test@1.0";
+  t.token = job_id + "-" + task + "-" + std::to_string(attempt);
+  t.created_ms = 10;
+  return t;
+}
+
+}  // namespace fedflow::contract
+
+BOOST_AUTO_TEST_SUITE(RepositoryContract)
+
+using namespace fedflow;
+using namespace fedflow::contract;
+
+BOOST_AUTO_TEST_CASE(OpensAnEmptyDatabaseAtTheCurrentSchemaVersion) {
+  auto db = OpenFresh("open");
+  BOOST_TEST(db->schema_version() == orm::CurrentSchemaVersion());
+  BOOST_TEST(db->schema_version() >= 2);
+  BOOST_TEST(db->Ping().ok());
+}
+
+BOOST_AUTO_TEST_CASE(JobCreateGetListAndDuplicateRefused) {
+  orm::DbConfig config;
+  auto db = OpenFresh("jobs", &config);
+  auto jobs = orm::MakeJobRepository(*db);
+  std::vector<orm::JobRow> rows{SampleJob("J1", "guest", "9999"), SampleJob("J1", "host", "10000"),
+                                SampleJob("J2", "guest", "9999")};
+  rows[2].status = JOB_STATUS_RUNNING;
+  rows[2].created_ms = 2000;
+  BOOST_REQUIRE(jobs->CreateAll(rows).ok());
+  BOOST_TEST(rows[0].id > 0u);
+
+  auto got = jobs->Get("J1", "host", "10000");
+  BOOST_REQUIRE(got.ok());
+  BOOST_TEST(got->plan_json.size() == 100000u);
+  BOOST_TEST(got->status == JOB_STATUS_WAITING);
+  BOOST_TEST(got->scheduler_party_id == "9999");
+
+  BOOST_TEST(jobs->ListByJob("J1")->size() == 2u);
+  BOOST_TEST(jobs->ListByStatus(JOB_STATUS_RUNNING, 10)->size() == 1u);
+  orm::JobFilter f;
+  f.statuses = {JOB_STATUS_WAITING, JOB_STATUS_RUNNING};
+  f.limit = 2;
+  BOOST_TEST(jobs->List(f)->size() == 2u);
+  BOOST_TEST(jobs->List(f)->front().job_id == "J2");  // newest first
+  BOOST_TEST(*jobs->Count(f) == 3u);
+
+  orm::JobRow dup = SampleJob("J1", "guest", "9999");
+  Status s = jobs->Create(dup);
+  BOOST_TEST(static_cast<int>(s.code()) == static_cast<int>(StatusCode::kAlreadyExists));
+  // A failed batch leaves nothing behind.
+  std::vector<orm::JobRow> batch{SampleJob("J3", "guest", "9999"), SampleJob("J1", "guest", "9999")};
+  BOOST_TEST(!jobs->CreateAll(batch).ok());
+  BOOST_TEST(jobs->ListByJob("J3")->empty());
+  BOOST_TEST(jobs->Get("nope", "guest", "1").status().code() == StatusCode::kNotFound);
+  // Reopening the same database keeps the rows.
+  db.reset();
+  auto reopened = orm::OpenDatabase(config);
+  BOOST_REQUIRE(reopened.ok());
+  BOOST_TEST(orm::MakeJobRepository(**reopened)->ListByJob("J1")->size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(CompareAndSetChangesOnlyFromTheExpectedStatus) {
+  auto db = OpenFresh("cas");
+  auto jobs = orm::MakeJobRepository(*db);
+  orm::JobRow row = SampleJob("J1", "guest", "9999");
+  BOOST_REQUIRE(jobs->Create(row).ok());
+  std::uint64_t v0 = jobs->Get("J1", "guest", "9999")->version;
+
+  auto wrong = jobs->CompareAndSetStatus(row.id, JOB_STATUS_RUNNING, JOB_STATUS_SUCCESS, 5000, {});
+  BOOST_REQUIRE(wrong.ok());
+  BOOST_TEST(!*wrong);
+  BOOST_TEST(jobs->Get("J1", "guest", "9999")->version == v0);
+
+  orm::TransitionExtras extras;
+  extras.start_ms = 4000;
+  auto won = jobs->CompareAndSetStatus(row.id, JOB_STATUS_WAITING, JOB_STATUS_RUNNING, 5000, extras);
+  BOOST_REQUIRE(won.ok());
+  BOOST_TEST(*won);
+  orm::JobRow after = *jobs->Get("J1", "guest", "9999");
+  BOOST_TEST(after.status == JOB_STATUS_RUNNING);
+  BOOST_TEST(after.start_ms == 4000);
+  BOOST_TEST(after.updated_ms == 5000);
+  BOOST_TEST(after.version > v0);
+
+  orm::TransitionExtras failed;
+  failed.end_ms = 6000;
+  failed.reason = "party host:10000 task lr_0: worker exited with code 3 it's 'quoted' \\ text";
+  BOOST_TEST(*jobs->CompareAndSetStatus(row.id, JOB_STATUS_RUNNING, JOB_STATUS_FAILED, 6000, failed));
+  after = *jobs->Get("J1", "guest", "9999");
+  BOOST_TEST(after.failure_reason == failed.reason);
+  BOOST_TEST(after.end_ms == 6000);
+
+  BOOST_REQUIRE(jobs->UpdateProgress(row.id, 50, 6100).ok());
+  BOOST_REQUIRE(jobs->UpdateProgress(row.id, 20, 6200).ok());
+  BOOST_TEST(jobs->Get("J1", "guest", "9999")->progress == 50);
+}
+
+BOOST_AUTO_TEST_CASE(TwoThreadsRacingTheSameTransitionExactlyOneWinsEachTime) {
+  auto db = OpenFresh("race");
+  auto jobs = orm::MakeJobRepository(*db);
+  orm::JobRow row = SampleJob("J1", "guest", "9999");
+  BOOST_REQUIRE(jobs->Create(row).ok());
+  std::uint64_t v0 = jobs->Get("J1", "guest", "9999")->version;
+
+  const int kRounds = 1000;
+  std::atomic<int> wins{0};
+  std::atomic<int> errors{0};
+  std::barrier sync(2);
+  auto racer = [&] {
+    for (int i = 0; i < kRounds; ++i) {
+      sync.arrive_and_wait();
+      // Both threads race the same edge each round; the row alternates waiting <-> running.
+      JobStatus from = i % 2 == 0 ? JOB_STATUS_WAITING : JOB_STATUS_RUNNING;
+      JobStatus to = i % 2 == 0 ? JOB_STATUS_RUNNING : JOB_STATUS_WAITING;
+      try {
+        auto r = jobs->CompareAndSetStatus(row.id, from, to, 1000 + i, {});
+        if (!r.ok()) {
+          errors++;
+        } else if (*r) {
+          wins++;
+        }
+      } catch (...) {
+        errors += 1000;
+      }
+      sync.arrive_and_wait();
+    }
+  };
+  std::thread a(racer), b(racer);
+  a.join();
+  b.join();
+  BOOST_TEST(errors.load() == 0);
+  BOOST_TEST(wins.load() == kRounds);
+  BOOST_TEST(jobs->Get("J1", "guest", "9999")->version == v0 + kRounds);
+  BOOST_TEST(jobs->Get("J1", "guest", "9999")->status == JOB_STATUS_WAITING);
+}
+
+BOOST_AUTO_TEST_CASE(ScheduledJobLeaseIsHeldByOneInstanceUntilItExpires) {
+  auto db = OpenFresh("lease");
+  auto sched = orm::MakeScheduleRepository(*db);
+  orm::ScheduleJobRow job;
+  job.job_id = "J1";
+  job.status = JOB_STATUS_WAITING;
+  std::vector<orm::ScheduleTaskRow> tasks;
+  std::vector<orm::ScheduleTaskPartyRow> parties;
+  BOOST_REQUIRE(sched->CreateJob(job, tasks, parties).ok());
+
+  BOOST_TEST(*sched->TryLeaseJob("J1", "a", 1000, 500));
+  BOOST_TEST(!*sched->TryLeaseJob("J1", "b", 1200, 500));
+  BOOST_TEST(*sched->TryLeaseJob("J1", "a", 1400, 500));   // renewal
+  BOOST_TEST(!*sched->TryLeaseJob("J1", "b", 1800, 500));
+  BOOST_TEST(*sched->TryLeaseJob("J1", "b", 1901, 500));   // a's lease expired at 1900
+  BOOST_TEST(!*sched->TryLeaseJob("J1", "a", 1950, 500));
+  BOOST_TEST(sched->GetJob("J1")->lease_owner == "b");
+  auto mine = sched->ListLeasableJobs({JOB_STATUS_WAITING}, "a", 2000, 10);
+  BOOST_TEST(mine->empty());
+  BOOST_REQUIRE(sched->ReleaseJobLease("J1", "b").ok());
+  BOOST_TEST(sched->ListLeasableJobs({JOB_STATUS_WAITING}, "a", 2000, 10)->size() == 1u);
+  BOOST_TEST(!sched->TryLeaseJob("J'1", "a", 1, 1).ok());
+
+  // Racing instances: exactly one gets a free lease.
+  std::atomic<int> held{0};
+  std::barrier sync(2);
+  auto racer = [&](const std::string& owner) {
+    sync.arrive_and_wait();
+    if (*sched->TryLeaseJob("J1", owner, 3000, 500)) held++;
+  };
+  std::thread x(racer, "x"), y(racer, "y");
+  x.join();
+  y.join();
+  BOOST_TEST(held.load() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(ScheduledTasksKeepEveryAttemptAndReportTheLatest) {
+  auto db = OpenFresh("tasks");
+  auto sched = orm::MakeScheduleRepository(*db);
+  orm::ScheduleJobRow job;
+  job.job_id = "J1";
+  job.priority = 3;
+  std::vector<orm::ScheduleTaskRow> tasks(2);
+  tasks[0].job_id = tasks[1].job_id = "J1";
+  tasks[0].task_name = "reader_0";
+  tasks[1].task_name = "lr_0";
+  tasks[1].retries_left = 2;
+  std::vector<orm::ScheduleTaskPartyRow> parties;
+  for (const auto& t : tasks) {
+    for (const char* party : {"9999", "10000"}) {
+      orm::ScheduleTaskPartyRow p;
+      p.job_id = "J1";
+      p.task_name = t.task_name;
+      p.role = std::string(party) == "9999" ? "guest" : "host";
+      p.party_id = party;
+      parties.push_back(p);
+    }
+  }
+  BOOST_REQUIRE(sched->CreateJob(job, tasks, parties).ok());
+  BOOST_TEST(sched->GetJob("J1")->priority == 3);
+  auto all_parties = *sched->ListTaskParties("J1");
+  BOOST_TEST(all_parties.size() == 4u);
+
+  BOOST_TEST(*sched->CompareAndSetTaskStatus(tasks[1].id, TASK_STATUS_WAITING, TASK_STATUS_RUNNING, 10, {}));
+  orm::TransitionExtras failed;
+  failed.reason = "host:10000 failed";
+  BOOST_TEST(*sched->CompareAndSetTaskStatus(tasks[1].id, TASK_STATUS_RUNNING, TASK_STATUS_FAILED, 20, failed));
+  BOOST_TEST(*sched->CompareAndSetPartyStatus(all_parties[2].id, TASK_STATUS_WAITING, TASK_STATUS_FAILED, 20, failed));
+
+  orm::ScheduleTaskRow retry;
+  retry.job_id = "J1";
+  retry.task_name = "lr_0";
+  retry.attempt = 1;
+  retry.retries_left = 1;
+  std::vector<orm::ScheduleTaskPartyRow> retry_parties(1);
+  retry_parties[0].job_id = "J1";
+  retry_parties[0].task_name = "lr_0";
+  retry_parties[0].attempt = 1;
+  retry_parties[0].role = "guest";
+  retry_parties[0].party_id = "9999";
+  BOOST_REQUIRE(sched->CreateAttempt(retry, retry_parties).ok());
+  // The same attempt cannot be created twice.
+  orm::ScheduleTaskRow again = retry;
+  std::vector<orm::ScheduleTaskPartyRow> none;
+  BOOST_TEST(sched->CreateAttempt(again, none).code() == StatusCode::kAlreadyExists);
+
+  auto latest = *sched->ListLatestTasks("J1");
+  BOOST_REQUIRE(latest.size() == 2u);
+  BOOST_TEST(latest[0].task_name == "reader_0");
+  BOOST_TEST(latest[1].attempt == 1);
+  BOOST_TEST(latest[1].status == TASK_STATUS_WAITING);
+  BOOST_TEST(sched->ListAllTasks("J1")->size() == 3u);
+  auto history = *sched->ListAllTasks("J1");
+  BOOST_TEST(history[1].failure_reason == "host:10000 failed");
+
+  BOOST_REQUIRE(sched->SetJobSignals(job.id, true, false, 30).ok());
+  BOOST_TEST(sched->GetJob("J1")->cancel_signal);
+  BOOST_REQUIRE(sched->BumpRunEpoch(job.id, 40).ok());
+  BOOST_TEST(sched->GetJob("J1")->run_epoch == 1);
+  BOOST_TEST(!sched->GetJob("J1")->cancel_signal);
+  BOOST_TEST(sched->ListJobsByStatus({JOB_STATUS_READY}, 10)->size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(TaskAttemptsAreFoundByTokenAndLaunchIsRecordedOnce) {
+  auto db = OpenFresh("attempts");
+  auto tasks = orm::MakeTaskRepository(*db);
+  std::vector<orm::TaskAttemptRow> rows{SampleAttempt("J1", "lr_0", 0), SampleAttempt("J1", "eval_0", 0)};
+  BOOST_REQUIRE(tasks->CreateAll(rows).ok());
+  auto by_token = tasks->GetByToken(rows[0].token);
+  BOOST_REQUIRE(by_token.ok());
+  BOOST_TEST(by_token->task_name == "lr_0");
+  BOOST_TEST(tasks->GetByToken("").status().code() == StatusCode::kNotFound);
+  BOOST_TEST(tasks->GetByToken("nope").status().code() == StatusCode::kNotFound);
+
+  BOOST_TEST(*tasks->CompareAndSetStatus(rows[0].id, TASK_STATUS_WAITING, TASK_STATUS_RUNNING, 50, {}));
+  BOOST_TEST(*tasks->RecordLaunch(rows[0].id, 4242, "inst-a", "/jobs/J1/x", 60));
+  BOOST_TEST(!*tasks->RecordLaunch(rows[0].id, 5555, "inst-b", "/jobs/J1/y", 70));
+  auto got = *tasks->GetById(rows[0].id);
+  BOOST_TEST(got.pid == 4242);
+  BOOST_TEST(got.launched_by == "inst-a");
+
+  std::uint64_t v = got.version;
+  BOOST_REQUIRE(tasks->RecordHeartbeat(rows[0].id, 90).ok());
+  got = *tasks->GetById(rows[0].id);
+  BOOST_TEST(got.heartbeat_ms == 90);
+  BOOST_TEST(got.version == v);  // heartbeats never make a status update lose its race
+
+  BOOST_REQUIRE(tasks->RecordExitCode(rows[0].id, 3, 95).ok());
+  BOOST_REQUIRE(tasks->SetFederatedStatus(rows[0].id, TASK_STATUS_RUNNING, 96).ok());
+  got = *tasks->GetById(rows[0].id);
+  BOOST_TEST(got.exit_code == 3);
+  BOOST_TEST(got.federated_status == TASK_STATUS_RUNNING);
+  BOOST_TEST(tasks->ListByStatus(TASK_STATUS_RUNNING, 10)->size() == 1u);
+  BOOST_TEST(tasks->ListByJob("J1")->size() == 2u);
+  BOOST_TEST(tasks->Get("J1", "eval_0", 0, "guest", "9999").ok());
+}
+
+BOOST_AUTO_TEST_CASE(LedgerGrantsWithinCapacityAndDerivesFreeCores) {
+  auto db = OpenFresh("ledger");
+  auto alloc = orm::MakeAllocationRepository(*db);
+  orm::EngineCapacityRow cap;
+  cap.engine = "local";
+  cap.party_id = "9999";
+  cap.cores = 10;
+  cap.max_running_jobs = 3;
+  BOOST_REQUIRE(alloc->RegisterCapacity(cap).ok());
+  cap.cores = 8;  // re-registering updates in place
+  BOOST_REQUIRE(alloc->RegisterCapacity(cap).ok());
+  BOOST_TEST(alloc->GetCapacity("local")->cores == 8);
+
+  auto request = [](const std::string& job, int cores) {
+    orm::AllocationRow r;
+    r.job_id = job;
+    r.party_id = "9999";
+    r.cores = cores;
+    return r;
+  };
+  auto a = alloc->RequestAndDecide("local", request("A", 5), 100);
+  BOOST_REQUIRE(a.ok());
+  BOOST_TEST(a->row.status == ALLOCATION_STATUS_HELD);
+  BOOST_TEST(a->free_cores == 8);
+  auto b = alloc->RequestAndDecide("local", request("B", 4), 110);
+  BOOST_TEST(b->row.status == ALLOCATION_STATUS_REJECTED);
+  BOOST_TEST(b->row.reason == "needs 4 cores, 3 of 8 free");
+  // A retried apply for the same run answers the same.
+  auto a_again = alloc->RequestAndDecide("local", request("A", 5), 120);
+  BOOST_TEST(a_again->row.id == a->row.id);
+  BOOST_TEST(a_again->row.status == ALLOCATION_STATUS_HELD);
+  std::int32_t cores = 0, rows = 0;
+  std::int64_t mem = 0;
+  BOOST_REQUIRE(alloc->SumHeld("9999", &cores, &mem, &rows).ok());
+  BOOST_TEST(cores == 5);
+  BOOST_TEST(rows == 1);
+
+  BOOST_TEST(*alloc->Release("A", "9999", 0, 130, "job ended"));
+  BOOST_TEST(!*alloc->Release("A", "9999", 0, 140, "again"));
+  BOOST_TEST(alloc->ListByJob("A")->front().status == ALLOCATION_STATUS_RELEASED);
+  // The rejected request is replaced by a fresh decision once capacity is free.
+  auto b2 = alloc->RequestAndDecide("local", request("B", 4), 150);
+  BOOST_TEST(b2->row.status == ALLOCATION_STATUS_HELD);
+  BOOST_TEST(alloc->ListByJob("B")->size() == 1u);
+
+  // Running-job limit.
+  BOOST_TEST(alloc->RequestAndDecide("local", request("C", 1), 160)->row.status == ALLOCATION_STATUS_HELD);
+  BOOST_TEST(alloc->RequestAndDecide("local", request("D", 1), 170)->row.status == ALLOCATION_STATUS_HELD);
+  auto e = alloc->RequestAndDecide("local", request("E", 1), 180);
+  BOOST_TEST(e->row.status == ALLOCATION_STATUS_REJECTED);
+  BOOST_TEST(e->row.reason == "running-job limit 3 reached");
+  BOOST_TEST(*alloc->ReleaseAllOfJob("C", 190, "stopped") == 1u);
+  BOOST_TEST(alloc->ListByStatus(ALLOCATION_STATUS_HELD, 10)->size() == 2u);
+  BOOST_TEST(alloc->RequestAndDecide("nope", request("F", 1), 200).status().code() == StatusCode::kNotFound);
+}
+
+BOOST_AUTO_TEST_CASE(ConcurrentGrantsNeverOvercommit) {
+  auto db = OpenFresh("overcommit");
+  auto alloc = orm::MakeAllocationRepository(*db);
+  orm::EngineCapacityRow cap;
+  cap.engine = "local";
+  cap.party_id = "9999";
+  cap.cores = 10;
+  BOOST_REQUIRE(alloc->RegisterCapacity(cap).ok());
+  std::atomic<int> held{0}, errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        orm::AllocationRow r;
+        r.job_id = "J" + std::to_string(t) + "_" + std::to_string(i);
+        r.party_id = "9999";
+        r.cores = 1;
+        auto g = alloc->RequestAndDecide("local", r, 100);
+        if (!g.ok()) {
+          errors++;
+        } else if (g->row.status == ALLOCATION_STATUS_HELD) {
+          held++;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  BOOST_TEST(errors.load() == 0);
+  BOOST_TEST(held.load() == 10);
+  std::int32_t cores = 0, rows = 0;
+  std::int64_t mem = 0;
+  BOOST_REQUIRE(alloc->SumHeld("9999", &cores, &mem, &rows).ok());
+  BOOST_TEST(cores == 10);
+}
+
+BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion1) {
+  // Build a version-1 database from the frozen v1 DDL, with data in it.
+  auto config = FreshContractDatabase("migrate");
+  BOOST_REQUIRE(config.ok());
+  const std::string v1_dir = std::string(FEDFLOW_SOURCE_DIR) + "/tests/orm/schema_v1/";
+  const std::string rows =
+      "INSERT INTO ff_job (version, job_id, role, party_id, status, initiator_party_id, scheduler_party_id, priority,"
+      " cores, memory_mb, progress, user_name, description, failure_reason, waiting_reason, plan_json, created_ms,"
+      " updated_ms, start_ms, end_ms) VALUES (1, 'OLD1', 'guest', '9999', 'success', '9999', '9999', 0, 4, 0, 100,"
+      " 'u', 'd', '', '', '{}', 1, 2, 3, 4);"
+      "INSERT INTO ff_schedule_job (version, job_id, status, initiator_party_id, priority, progress, cancel_signal,"
+      " rerun_signal, run_epoch, lease_owner, lease_until_ms, user_name, failure_reason, waiting_reason, spec_json,"
+      " timeout_ms, created_ms, updated_ms, start_ms, end_ms) VALUES (1, 'OLD1', 'success', '9999', 0, 100, 0, 0,"
+      " 0, '', 0, 'u', '', '', '{}', 0, 1, 2, 3, 4);";
+  if (config->engine == "sqlite") {
+    BOOST_REQUIRE(testing::SqliteExecuteScript(config->sqlite_path, testing::ReadFile(v1_dir + "sqlite.sql")).ok());
+    BOOST_REQUIRE(testing::SqliteExecuteScript(config->sqlite_path, rows).ok());
+  } else {
+    auto s = testing::MysqlExecute(*config, testing::ReadFile(v1_dir + "mysql.sql"));
+    BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+    BOOST_REQUIRE(testing::MysqlExecute(*config, rows).ok());
+  }
+  auto db = orm::OpenDatabase(*config);
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().ToString());
+  BOOST_TEST((*db)->schema_version() == orm::CurrentSchemaVersion());
+  auto old_job = orm::MakeJobRepository(**db)->Get("OLD1", "guest", "9999");
+  BOOST_REQUIRE(old_job.ok());
+  BOOST_TEST(old_job->status == JOB_STATUS_SUCCESS);
+  BOOST_TEST(old_job->cores == 4);
+  auto sched = orm::MakeScheduleRepository(**db);
+  auto old_sched = sched->GetJob("OLD1");
+  BOOST_REQUIRE(old_sched.ok());
+  BOOST_TEST(old_sched->waiting_since_ms == 0);   // column added in version 2 with its default
+  BOOST_TEST(old_sched->unreachable_party == "");
+  BOOST_TEST(*sched->TryLeaseJob("OLD1", "a", 10, 10));  // and the migrated row is fully usable
+}
+
+BOOST_AUTO_TEST_CASE(RefusesADatabaseNewerThanThisBuild) {
+  orm::DbConfig config;
+  auto db = OpenFresh("newer", &config);
+  db.reset();
+  const std::string bump = "UPDATE schema_version SET version = 999 WHERE name = ''";
+  if (config.engine == "sqlite") {
+    BOOST_REQUIRE(testing::SqliteExecuteScript(config.sqlite_path, bump).ok());
+  } else {
+    BOOST_REQUIRE(testing::MysqlExecute(config, bump).ok());
+  }
+  auto reopened = orm::OpenDatabase(config);
+  BOOST_REQUIRE(!reopened.ok());
+  BOOST_TEST(reopened.status().message().find("newer than this server") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,16 @@
+#pragma once
+// Scratch directories for tests, under the ctest working directory (never /tmp).
+
+#include <string>
+
+namespace fedflow::testing {
+
+/// A fresh, empty directory `<cwd>/scratch/<name>-<pid>-<n>`.
+std::string FreshDir(const std::string& name);
+
+/// Reads a whole file ("" when missing).
+std::string ReadFile(const std::string& path);
+/// Writes a whole file (parents created).
+void WriteFile(const std::string& path, const std::string& text);
+
+}  // namespace fedflow::testing

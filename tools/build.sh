@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Configures and builds fedflow into build/ (Ninja, -j2 by default: the machine has 2 cores).
+#   tools/build.sh [extra cmake args...]      env: BUILD_DIR (build), BUILD_TYPE (RelWithDebInfo), JOBS (2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
+JOBS=${JOBS:-2}
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" "$@" >/dev/null
+cmake --build "$BUILD_DIR" -j "$JOBS"
