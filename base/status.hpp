@@ -133,6 +133,8 @@ class StatusOr {
     CheckHasValue();
     return std::move(value_);
   }
+  /// The value, or `fallback` when this holds an error.
+  T value_or(T fallback) const& { return has_value_ ? value_ : fallback; }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }

@@ -32,7 +32,8 @@ class AllocationRepository {
   virtual StatusOr<EngineCapacityRow> GetCapacity(const std::string& engine) = 0;
   /// In one serialised transaction: inserts a `requested` row for (job, party, epoch) and moves it
   /// to `held` when the free capacity of `engine` covers it (and the running-job limit allows),
-  /// else to `rejected` with a reason. Idempotent: an existing held row for the key is returned.
+  /// else to `rejected` with a reason. Idempotent: an existing held row for the key is returned;
+  /// a rejected or released row for the key is replaced by the new decision.
   virtual StatusOr<GrantResult> RequestAndDecide(const std::string& engine, AllocationRow request,
                                                  std::int64_t now_ms) = 0;
   /// Moves a held (or requested) row of (job, party, epoch) to released. True when it changed.

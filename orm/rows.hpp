@@ -62,6 +62,7 @@ struct ScheduleJobRow {
   std::int64_t next_admit_ms = 0;        ///< admission backoff
   std::string unreachable_party;         ///< party that stopped answering ("" = none)
   std::int64_t unreachable_since_ms = 0;
+  bool end_synced = true;                ///< false while an end status still has to reach some party
 };
 
 /// The scheduler's federated status of one task attempt.
@@ -149,6 +150,26 @@ struct EngineCapacityRow {
   std::int64_t memory_mb = 0;
   std::int32_t max_running_jobs = 0;  ///< 0 = unlimited
   std::int64_t updated_ms = 0;
+};
+
+/// The stored answer to an interconnect command (idempotency).
+struct CommandRow {
+  std::string command_key;
+  std::string job_id;
+  std::string command;
+  std::int32_t http_status = 200;
+  std::string response_json;
+  std::int64_t created_ms = 0;
+};
+
+/// A registered component provider.
+struct ProviderRow {
+  std::string name;
+  std::string version;
+  std::string executable;
+  std::string modules_json;  ///< JSON array of module names
+  std::string source;        ///< "config" or "api"
+  std::int64_t registered_ms = 0;
 };
 
 /// Optional column changes applied together with a status compare-and-set.

@@ -15,6 +15,22 @@ namespace orm {
 
 class Database;
 
+/// Scheduler-owned columns of a job that change without a status transition. Only fields whose
+/// `set_*` flag is true are written.
+struct ScheduleJobPatch {
+  bool set_waiting_reason = false;
+  std::string waiting_reason;
+  bool set_next_admit_ms = false;
+  std::int64_t next_admit_ms = 0;
+  bool set_waiting_since_ms = false;
+  std::int64_t waiting_since_ms = 0;
+  bool set_end_synced = false;
+  bool end_synced = true;
+  bool set_unreachable = false;
+  std::string unreachable_party;
+  std::int64_t unreachable_since_ms = 0;
+};
+
 /// Domain access to the scheduler's rows. Thread-safe.
 class ScheduleRepository {
  public:
@@ -32,8 +48,15 @@ class ScheduleRepository {
   virtual StatusOr<std::vector<ScheduleJobRow>> ListLeasableJobs(const std::vector<JobStatus>& statuses,
                                                                  const std::string& owner,
                                                                  std::int64_t now_ms, std::size_t limit) = 0;
+  /// Ended jobs whose end status has not reached every party yet (end_synced = false), that
+  /// `owner` holds or may take.
+  virtual StatusOr<std::vector<ScheduleJobRow>> ListLeasableUnsynced(const std::string& owner, std::int64_t now_ms,
+                                                                     std::size_t limit) = 0;
+  /// Status CAS. Entering an end status also clears end_synced in the same statement, so the
+  /// end is resent to the parties until they all confirm (even across a crash).
   virtual StatusOr<bool> CompareAndSetJobStatus(std::uint64_t id, JobStatus from, JobStatus to,
                                                 std::int64_t now_ms, const TransitionExtras& extras) = 0;
+  virtual Status PatchJob(std::uint64_t id, const ScheduleJobPatch& patch, std::int64_t now_ms) = 0;
   /// Takes or renews the lease of a job for `owner` until `now_ms + lease_ms`. True when held.
   virtual StatusOr<bool> TryLeaseJob(const std::string& job_id, const std::string& owner,
                                      std::int64_t now_ms, std::int64_t lease_ms) = 0;
@@ -41,7 +64,6 @@ class ScheduleRepository {
   virtual Status ReleaseJobLease(const std::string& job_id, const std::string& owner) = 0;
   virtual Status SetJobSignals(std::uint64_t id, bool cancel_signal, bool rerun_signal, std::int64_t now_ms) = 0;
   virtual Status UpdateJobProgress(std::uint64_t id, std::int32_t progress, std::int64_t now_ms) = 0;
-  virtual Status SetJobWaitingReason(std::uint64_t id, const std::string& reason, std::int64_t now_ms) = 0;
   /// Starts a new run of the job (rerun): epoch + 1, signals cleared.
   virtual Status BumpRunEpoch(std::uint64_t id, std::int64_t now_ms) = 0;
 

@@ -5,6 +5,11 @@
 function(fedflow_proto_library target)
   set(gen_dir ${CMAKE_BINARY_DIR}/gen)
   set(sources)
+  set(all_protos)
+  foreach(proto ${ARGN})
+    get_filename_component(abs ${proto} ABSOLUTE)
+    list(APPEND all_protos ${abs})
+  endforeach()
   foreach(proto ${ARGN})
     get_filename_component(abs ${proto} ABSOLUTE)
     file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR} ${abs})
@@ -15,7 +20,7 @@ function(fedflow_proto_library target)
       OUTPUT ${out_h} ${out_cc}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
       COMMAND protobuf::protoc --cpp_out=${gen_dir} -I ${CMAKE_SOURCE_DIR} ${abs}
-      DEPENDS ${abs} protobuf::protoc
+      DEPENDS ${all_protos} protobuf::protoc
       COMMENT "protoc: ${rel}"
       VERBATIM)
     list(APPEND sources ${out_cc})

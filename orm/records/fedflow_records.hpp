@@ -93,6 +93,8 @@ struct ScheduleJobRecord {
   std::string unreachable_party;       ///< a party that stopped answering, "" when all answer
 #pragma db default(0)
   std::int64_t unreachable_since_ms = 0;
+#pragma db default(1)
+  bool end_synced = true;              ///< every party confirmed the end status (false: keep resending)
 };
 #pragma db index(ScheduleJobRecord::"ff_schedule_job_id_u") unique member(job_id)
 #pragma db index(ScheduleJobRecord::"ff_schedule_job_status_i") members(status, priority, created_ms)

@@ -64,12 +64,13 @@ class OdbAllocationRepository final : public AllocationRepository {
           AllocQ::job_id == request.job_id && AllocQ::party_id == request.party_id &&
           AllocQ::run_epoch == request.run_epoch));
       if (existing) {
-        if (existing->status == kHeld || existing->status == "released") {
-          // Already decided for this run (a retried apply): answer the same.
+        if (existing->status == kHeld) {
+          // Already granted for this run (a retried apply): answer the same.
           result.row = ToRow(*existing);
           return Status::OK();
         }
-        // A rejected or stale request is replaced by the new one (one row per job run and party).
+        // A refused, withdrawn or rolled-back request is superseded by the new one: the ledger
+        // keeps one row per job run and party, holding the latest decision.
         d.erase(*existing);
       }
 

@@ -98,6 +98,7 @@ ScheduleJobRow ToRow(const records::ScheduleJobRecord& r) {
   row.next_admit_ms = r.next_admit_ms;
   row.unreachable_party = r.unreachable_party;
   row.unreachable_since_ms = r.unreachable_since_ms;
+  row.end_synced = r.end_synced;
   return row;
 }
 
@@ -128,6 +129,7 @@ records::ScheduleJobRecord ToRecord(const ScheduleJobRow& row) {
   r.next_admit_ms = row.next_admit_ms;
   r.unreachable_party = row.unreachable_party;
   r.unreachable_since_ms = row.unreachable_since_ms;
+  r.end_synced = row.end_synced;
   return r;
 }
 

@@ -70,12 +70,23 @@ class OdbScheduleRepository final : public ScheduleRepository {
     return QueryJobs(selection + "ORDER BY" + JobQ::priority + "DESC," + JobQ::created_ms + "," + JobQ::id, limit);
   }
 
+  StatusOr<std::vector<ScheduleJobRow>> ListLeasableUnsynced(const std::string& owner, std::int64_t now_ms,
+                                                             std::size_t limit) override {
+    JobQ free_or_mine = JobQ::lease_owner == owner || JobQ::lease_owner == std::string() ||
+                        JobQ::lease_until_ms < now_ms;
+    JobQ selection = JobQ::end_synced == false && (free_or_mine);
+    return QueryJobs(selection + "ORDER BY" + JobQ::id, limit);
+  }
+
   StatusOr<bool> CompareAndSetJobStatus(std::uint64_t id, JobStatus from, JobStatus to, std::int64_t now_ms,
                                         const TransitionExtras& extras) override {
     bool won = false;
     Status s = RunTransaction(db_, true, [&](odb::database& d) {
       won = ExecuteStatusCas(d, "ff_schedule_job", "status", id, JobStatusName(from), JobStatusName(to), now_ms,
                              extras) == 1;
+      if (won && IsEndStatus(to)) {
+        d.execute("UPDATE ff_schedule_job SET end_synced=0 WHERE id=" + std::to_string(id));
+      }
       if (won && !extras.reason.empty()) {
         std::unique_ptr<ScheduleJobRecord> r(d.load<ScheduleJobRecord>(id));
         r->failure_reason = Truncate(extras.reason);
@@ -134,9 +145,16 @@ class OdbScheduleRepository final : public ScheduleRepository {
     });
   }
 
-  Status SetJobWaitingReason(std::uint64_t id, const std::string& reason, std::int64_t now_ms) override {
+  Status PatchJob(std::uint64_t id, const ScheduleJobPatch& p, std::int64_t now_ms) override {
     return UpdateJob(id, [&](ScheduleJobRecord& r) {
-      r.waiting_reason = Truncate(reason);
+      if (p.set_waiting_reason) r.waiting_reason = Truncate(p.waiting_reason);
+      if (p.set_next_admit_ms) r.next_admit_ms = p.next_admit_ms;
+      if (p.set_waiting_since_ms) r.waiting_since_ms = p.waiting_since_ms;
+      if (p.set_end_synced) r.end_synced = p.end_synced;
+      if (p.set_unreachable) {
+        r.unreachable_party = p.unreachable_party;
+        r.unreachable_since_ms = p.unreachable_since_ms;
+      }
       r.updated_ms = now_ms;
     });
   }

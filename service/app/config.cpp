@@ -301,8 +301,11 @@ StatusOr<ServerConfig> LoadConfig(const std::string& path) {
   if (!in) return InvalidArgumentError("cannot read config file '" + path + "'");
   std::stringstream ss;
   ss << in.rdbuf();
-  fs::path abs = fs::absolute(path);
-  auto c = ParseConfig(ss.str(), abs.parent_path().string());
+  // Home: the config's directory, or its parent when that directory is `conf/` (the layout
+  // <home>/conf/service_conf.yaml); `home:` in the file overrides both.
+  fs::path dir = fs::absolute(path).parent_path();
+  if (dir.filename() == "conf") dir = dir.parent_path();
+  auto c = ParseConfig(ss.str(), dir.string());
   if (!c.ok()) return c.status().WithContext(path);
   return c;
 }

@@ -45,7 +45,7 @@ struct JobDefaults {
 struct ServerConfig {
   std::string party_id;
   std::string instance_id;  ///< defaults to "<party_id>-<host>-<port>"; names this server in leases
-  std::string home;         ///< base for relative paths; defaults to the config file's directory
+  std::string home;         ///< base for relative paths (database, logs, jobs); see LoadConfig
   http::HttpServerOptions http;
   orm::DbConfig database;
   log::LogConfig log;
@@ -74,7 +74,8 @@ struct ServerConfig {
   std::string ResolvePath(const std::string& path) const;
 };
 
-/// Reads and validates a config file. `home` defaults to the file's directory.
+/// Reads and validates a config file. `home` defaults to the file's directory, or to its parent
+/// when the file sits in a directory named `conf`.
 StatusOr<ServerConfig> LoadConfig(const std::string& path);
 /// Parses config text; relative paths resolve against `home`.
 StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::string& home);

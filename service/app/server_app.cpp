@@ -1,14 +1,31 @@
 #include "service/app/server_app.hpp"
 
 #include <filesystem>
+#include <set>
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "orm/allocation_repository.hpp"
+#include "orm/command_repository.hpp"
 #include "orm/database.hpp"
+#include "orm/job_repository.hpp"
+#include "orm/schedule_repository.hpp"
+#include "orm/task_repository.hpp"
+#include "service/api/job_routes.hpp"
+#include "service/api/partner_routes.hpp"
+#include "service/api/provider_routes.hpp"
 #include "service/api/server_routes.hpp"
+#include "service/executor/provider_registry.hpp"
+#include "service/executor/task_executor.hpp"
+#include "service/http/http_client.hpp"
 #include "service/http/http_server.hpp"
 #include "service/http/router.hpp"
+#include "service/interconnect/http_party_client.hpp"
+#include "service/lifecycle/lifecycle.hpp"
+#include "service/partner/job_participant.hpp"
+#include "service/scheduler/job_scheduler.hpp"
+#include "service/scheduler/partner_stub.hpp"
+#include "service/scheduler/scheduling_loop.hpp"
 
 #ifndef FEDFLOW_VERSION
 #define FEDFLOW_VERSION "0.0.0"
@@ -16,15 +33,101 @@
 
 namespace fedflow::app {
 
+namespace fs = std::filesystem;
+
 struct ServerApp::Impl {
   ServerConfig config;
   Clock& clock = SystemClock::Instance();
+  // Declaration order is construction order; destruction runs in reverse (loops before stores).
   std::unique_ptr<orm::Database> db;
+  std::unique_ptr<orm::JobRepository> jobs;
+  std::unique_ptr<orm::ScheduleRepository> schedule;
+  std::unique_ptr<orm::TaskRepository> tasks;
+  std::unique_ptr<orm::AllocationRepository> allocations;
+  std::unique_ptr<orm::CommandRepository> commands;
+  std::unique_ptr<orm::ProviderRepository> provider_rows;
+  std::unique_ptr<lifecycle::JobLifecycle> job_lifecycle;
+  std::unique_ptr<lifecycle::TaskLifecycle> task_lifecycle;
+  std::unique_ptr<executor::ProviderRegistry> providers;
   http::Router router;
+  std::unique_ptr<http::HttpClient> http_client;
+  std::unique_ptr<interconnect::HttpPartyClient> party_client;
+  std::unique_ptr<executor::TaskExecutor> executor;
+  std::unique_ptr<partner::JobParticipant> participant;
+  std::unique_ptr<sched::PartnerStub> partner_stub;
+  std::unique_ptr<sched::JobScheduler> scheduler;
+  std::unique_ptr<sched::SchedulingLoop> loop;
   std::unique_ptr<http::HttpServer> http_server;
   bool started = false;
   bool stopped = false;
+
+  Status OpenStores();
+  Status RegisterConfiguredProviders();
+  dsl::PlanContext PlanContext() const;
 };
+
+Status ServerApp::Impl::OpenStores() {
+  const ServerConfig& c = config;
+  if (c.database.engine == "sqlite") {
+    std::error_code ec;
+    fs::create_directories(fs::path(c.database.sqlite_path).parent_path(), ec);
+  }
+  auto opened = orm::OpenDatabase(c.database);
+  if (!opened.ok()) return opened.status();
+  db = std::move(opened).value();
+  jobs = orm::MakeJobRepository(*db);
+  schedule = orm::MakeScheduleRepository(*db);
+  tasks = orm::MakeTaskRepository(*db);
+  allocations = orm::MakeAllocationRepository(*db);
+  commands = orm::MakeCommandRepository(*db);
+  provider_rows = orm::MakeProviderRepository(*db);
+  orm::EngineCapacityRow capacity;
+  capacity.engine = c.engine;
+  capacity.party_id = c.party_id;
+  capacity.cores = c.cores;
+  capacity.memory_mb = c.memory_mb;
+  capacity.max_running_jobs = c.max_running_jobs;
+  capacity.updated_ms = clock.NowMs();
+  return allocations->RegisterCapacity(capacity).WithContext("capacity");
+}
+
+Status ServerApp::Impl::RegisterConfiguredProviders() {
+  FEDFLOW_RETURN_IF_ERROR(providers->Load());
+  for (const auto& pc : config.providers) {
+    executor::Provider p;
+    p.name = pc.name;
+    p.version = pc.version;
+    p.executable = pc.executable;
+    p.modules.insert(pc.modules.begin(), pc.modules.end());
+    p.source = "config";
+    FEDFLOW_RETURN_IF_ERROR(providers->Register(p).WithContext("providers"));
+  }
+  return Status::OK();
+}
+
+dsl::PlanContext ServerApp::Impl::PlanContext() const {
+  dsl::PlanContext ctx;
+  const JobDefaults& d = config.job_defaults;
+  ctx.defaults.set_task_cores(d.task_cores);
+  ctx.defaults.set_task_parallelism(d.task_parallelism);
+  ctx.defaults.set_auto_retries(d.auto_retries);
+  ctx.defaults.set_retry_backoff_ms(d.retry_backoff_ms);
+  ctx.defaults.set_timeout_ms(d.job_timeout_s * 1000);
+  ctx.defaults.set_task_timeout_ms(d.task_timeout_s * 1000);
+  ctx.defaults.set_computing_partitions(8);
+  ctx.defaults.set_job_type("train");
+  executor::ProviderRegistry* registry = providers.get();
+  ctx.check_module = [registry](const std::string& module, const std::string& pin) {
+    return registry->Resolve(module, pin).status();
+  };
+  std::set<std::string> known{config.party_id};
+  for (const auto& p : config.partners) known.insert(p.party_id);
+  ctx.check_party = [known](const std::string& party) -> Status {
+    if (known.count(party)) return Status::OK();
+    return InvalidArgumentError("party " + party + " has no route: add it to 'partners' in the config of this server");
+  };
+  return ctx;
+}
 
 ServerApp::ServerApp(ServerConfig config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
 
@@ -33,35 +136,100 @@ ServerApp::~ServerApp() { Stop(); }
 Status ServerApp::Start() {
   Impl& s = *impl_;
   const ServerConfig& c = s.config;
-  if (c.database.engine == "sqlite") {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(c.database.sqlite_path).parent_path(), ec);
-  }
-  auto db = orm::OpenDatabase(c.database);
-  if (!db.ok()) return db.status();
-  s.db = std::move(db).value();
+  FEDFLOW_RETURN_IF_ERROR(s.OpenStores());
+  s.job_lifecycle = std::make_unique<lifecycle::JobLifecycle>(*s.jobs, *s.schedule, s.clock);
+  s.task_lifecycle = std::make_unique<lifecycle::TaskLifecycle>(*s.tasks, *s.schedule, s.clock);
+  s.providers = std::make_unique<executor::ProviderRegistry>(*s.provider_rows, s.clock);
+  FEDFLOW_RETURN_IF_ERROR(s.RegisterConfiguredProviders());
 
-  orm::EngineCapacityRow capacity;
-  capacity.engine = c.engine;
-  capacity.party_id = c.party_id;
-  capacity.cores = c.cores;
-  capacity.memory_mb = c.memory_mb;
-  capacity.max_running_jobs = c.max_running_jobs;
-  capacity.updated_ms = s.clock.NowMs();
-  FEDFLOW_RETURN_IF_ERROR(orm::MakeAllocationRepository(*s.db)->RegisterCapacity(capacity).WithContext("capacity"));
+  // Interconnect: partners by route, this party in-process through the router.
+  s.http_client = std::make_unique<http::HttpClient>(http::HttpClientOptions{2, 32, "", "", ""});
+  interconnect::HttpPartyClientOptions pc;
+  pc.self_party_id = c.party_id;
+  pc.timeout_ms = c.party_call_timeout_ms;
+  pc.attempts = c.party_call_retries;
+  for (const auto& p : c.partners) pc.routes[p.party_id] = interconnect::PartyAddress{p.host, p.port, p.tls};
+  http::Router* router = &s.router;
+  s.party_client = std::make_unique<interconnect::HttpPartyClient>(
+      pc, *s.http_client, [router](const http::HttpRequest& req) { return router->Dispatch(req); });
+  interconnect::PartyClient* party_client = s.party_client.get();
+  auto nudge_scheduler = [party_client](const std::string& job_id, const std::string& scheduler_party) {
+    party_client->Notify({scheduler_party, "/v2/scheduler/task/report", "{\"job_id\":\"" + job_id + "\"}", ""});
+  };
 
-  api::ServerIdentity identity{c.party_id, c.instance_id, FEDFLOW_VERSION, c.database.engine,
-                               s.db->schema_version(), s.clock.NowMs()};
+  executor::ExecutorOptions eo;
+  eo.jobs_dir = c.ResolvePath("jobs");
+  eo.logs_dir = c.log.dir;
+  eo.server_host = c.http.host == "0.0.0.0" ? "127.0.0.1" : c.http.host;
+  eo.server_port = c.http.port;
+  eo.server_tls = c.http.tls;
+  eo.instance_id = c.instance_id;
+  eo.heartbeat_interval_ms = std::max<std::int64_t>(100, c.heartbeat_timeout_ms / 5);
+  s.executor = std::make_unique<executor::TaskExecutor>(
+      eo, *s.providers, *s.tasks, *s.task_lifecycle, s.clock,
+      [nudge_scheduler, &s](const orm::TaskAttemptRow& attempt) {
+        if (!s.participant) return;
+        auto spec = s.participant->SpecOf(attempt.job_id);
+        if (spec.ok()) nudge_scheduler(attempt.job_id, (*spec)->initiator().party_id());
+      });
+
+  partner::ParticipantDeps pd;
+  pd.party_id = c.party_id;
+  pd.engine = c.engine;
+  pd.jobs = s.jobs.get();
+  pd.tasks = s.tasks.get();
+  pd.allocations = s.allocations.get();
+  pd.job_lifecycle = s.job_lifecycle.get();
+  pd.task_lifecycle = s.task_lifecycle.get();
+  pd.providers = s.providers.get();
+  pd.executor = s.executor.get();
+  pd.clock = &s.clock;
+  pd.nudge_scheduler = nudge_scheduler;
+  s.participant = std::make_unique<partner::JobParticipant>(pd);
+
+  sched::SchedulerOptions so;
+  so.party_id = c.party_id;
+  so.instance_id = c.instance_id;
+  so.lease_ms = c.lease_ms;
+  s.partner_stub = std::make_unique<sched::PartnerStub>(*s.party_client, c.party_id);
+  s.scheduler = std::make_unique<sched::JobScheduler>(so, *s.schedule, *s.job_lifecycle, *s.task_lifecycle,
+                                                      *s.partner_stub, s.clock);
+  s.loop = std::make_unique<sched::SchedulingLoop>(*s.scheduler, c.schedule_interval_ms,
+                                                   static_cast<std::size_t>(c.max_concurrent_jobs_per_tick));
+  sched::SchedulingLoop* loop = s.loop.get();
+  s.scheduler->set_nudge([loop](const std::string& job_id) { loop->Nudge(job_id); });
+
+  // Routes.
+  api::ServerIdentity identity{c.party_id, c.instance_id, FEDFLOW_VERSION, c.database.engine, s.db->schema_version(),
+                               s.clock.NowMs()};
   orm::Database* raw_db = s.db.get();
   api::RegisterServerRoutes(s.router, identity, s.clock, [raw_db] { return raw_db->Ping(); });
+  api::RegisterPartnerRoutes(s.router, *s.participant, *s.commands, s.clock);
+  api::RegisterWorkerRoutes(s.router, *s.participant);
+  api::RegisterProviderRoutes(s.router, *s.providers);
+  api::JobApiDeps jd;
+  jd.party_id = c.party_id;
+  jd.scheduler = s.scheduler.get();
+  jd.jobs = s.jobs.get();
+  jd.tasks = s.tasks.get();
+  jd.schedule = s.schedule.get();
+  jd.parties = s.party_client.get();
+  Impl* impl = &s;
+  jd.plan_context = [impl] { return impl->PlanContext(); };
+  jd.nudge = [loop](const std::string& job_id) { loop->Nudge(job_id); };
+  api::RegisterJobRoutes(s.router, jd);
+  api::RegisterSchedulerRoutes(s.router, jd);
 
   s.http_server = std::make_unique<http::HttpServer>(
-      c.http, [&router = s.router](http::HttpRequest&& req) { return router.Dispatch(req); });
+      c.http, [router](http::HttpRequest&& req) { return router->Dispatch(req); });
   FEDFLOW_RETURN_IF_ERROR(s.http_server->Start());
+  s.executor->set_server_port(s.http_server->port());
+  s.loop->Start();
   s.started = true;
-  log::Get("app")->info("party_id={} instance_id={} listening={}:{} database={} schema_version={} cores={}",
+  log::Get("app")->info("party_id={} instance_id={} listening={}:{} database={} schema_version={} cores={} partners={} "
+                        "providers={}",
                         c.party_id, c.instance_id, c.http.host, s.http_server->port(), c.database.engine,
-                        s.db->schema_version(), c.cores);
+                        s.db->schema_version(), c.cores, c.partners.size(), s.providers->List().size());
   return Status::OK();
 }
 
@@ -69,8 +237,15 @@ void ServerApp::Stop() {
   Impl& s = *impl_;
   if (s.stopped) return;
   s.stopped = true;
+  if (s.loop) s.loop->Stop();
   if (s.http_server) s.http_server->Stop();
+  s.loop.reset();
   s.http_server.reset();
+  s.scheduler.reset();
+  s.executor.reset();  // stops the reaper, the last user of the participant
+  s.participant.reset();
+  s.party_client.reset();
+  s.http_client.reset();
   s.db.reset();
   if (s.started) log::Get("app")->info("party_id={} instance_id={} stopped", s.config.party_id, s.config.instance_id);
 }

@@ -140,6 +140,17 @@ StatusOr<bj::array> GetArray(const bj::object& o, std::string_view key, std::str
   return v->as_array();
 }
 
+void MergeInto(bj::object& dst, const bj::object& src) {
+  for (const auto& kv : src) {
+    bj::value* existing = dst.if_contains(kv.key());
+    if (existing && existing->is_object() && kv.value().is_object()) {
+      MergeInto(existing->as_object(), kv.value().as_object());
+    } else {
+      dst[kv.key()] = kv.value();
+    }
+  }
+}
+
 StatusOr<std::string> ScalarToString(const bj::value& v, std::string_view path) {
   if (v.is_string()) return std::string(v.as_string());
   if (v.is_int64()) return std::to_string(v.as_int64());

@@ -40,6 +40,9 @@ StatusOr<bj::array> GetArray(const bj::object& o, std::string_view key, std::str
 /// A scalar (string or integer) as text: FATE files write party ids both as 9999 and "9999".
 StatusOr<std::string> ScalarToString(const bj::value& v, std::string_view path);
 
+/// Deep-merges `src` into `dst`: objects merge key by key, anything else replaces.
+void MergeInto(bj::object& dst, const bj::object& src);
+
 /// Name of a JSON kind for messages ("string", "object", ...).
 const char* KindName(const bj::value& v);
 

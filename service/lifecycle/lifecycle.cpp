@@ -21,6 +21,16 @@ Status LostRace(const std::string& what) { return AbortedError(what + " changed 
 
 }  // namespace
 
+StatusOr<sm::JobEvent> JobEventEnding(JobStatus status) {
+  switch (status) {
+    case JOB_STATUS_SUCCESS: return sm::JobEvent::kAllTasksSucceeded;
+    case JOB_STATUS_FAILED: return sm::JobEvent::kFailed;
+    case JOB_STATUS_CANCELED: return sm::JobEvent::kCancelRequested;
+    case JOB_STATUS_TIMEOUT: return sm::JobEvent::kTimedOut;
+    default: return InvalidArgumentError(std::string("'") + JobStatusName(status) + "' is not an end status");
+  }
+}
+
 StatusOr<Applied<JobStatus>> JobLifecycle::Apply(const orm::JobRow& row, sm::JobEvent event, const std::string& reason) {
   auto next = sm::JobMachine::Decide(row.status, event);
   if (!next.ok()) return next.status();

@@ -16,6 +16,9 @@
 
 namespace fedflow::lifecycle {
 
+/// The event that ends a job with `status` (success, failed, canceled or timeout).
+StatusOr<sm::JobEvent> JobEventEnding(JobStatus status);
+
 /// Outcome of an applied event.
 template <typename StatusEnum>
 struct Applied {

@@ -113,10 +113,13 @@ BOOST_AUTO_TEST_CASE(UnsafePartyIdIsRefused) {
 
 BOOST_AUTO_TEST_CASE(LoadConfigResolvesPathsAgainstTheFileDirectory) {
   std::string dir = testing::FreshDir("config");
-  testing::WriteFile(dir + "/conf/service_conf.yaml", "party_id: 9\nhttp: {port: 5}\ndatabase: {sqlite: {path: ../db/x.db}}\n");
+  testing::WriteFile(dir + "/conf/service_conf.yaml", "party_id: 9\nhttp: {port: 5}\ndatabase: {sqlite: {path: db/x.db}}\n");
   auto c = app::LoadConfig(dir + "/conf/service_conf.yaml");
   BOOST_REQUIRE(c.ok());
   BOOST_TEST(c->database.sqlite_path == dir + "/db/x.db");
+  BOOST_TEST(c->home == dir);  // <home>/conf/service_conf.yaml
+  testing::WriteFile(dir + "/elsewhere/flow.yaml", "party_id: 9\nhttp: {port: 5}\n");
+  BOOST_TEST(app::LoadConfig(dir + "/elsewhere/flow.yaml")->home == dir + "/elsewhere");
   auto missing = app::LoadConfig(dir + "/nope.yaml");
   BOOST_TEST(!missing.ok());
   BOOST_TEST(Mentions(missing.status().message(), "cannot read config file"));

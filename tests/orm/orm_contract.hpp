@@ -370,6 +370,10 @@ BOOST_AUTO_TEST_CASE(LedgerGrantsWithinCapacityAndDerivesFreeCores) {
   BOOST_TEST(*alloc->Release("A", "9999", 0, 130, "job ended"));
   BOOST_TEST(!*alloc->Release("A", "9999", 0, 140, "again"));
   BOOST_TEST(alloc->ListByJob("A")->front().status == ALLOCATION_STATUS_RELEASED);
+  // A rolled-back grant can be requested again for the same run.
+  BOOST_TEST(alloc->RequestAndDecide("local", request("A", 5), 145)->row.status == ALLOCATION_STATUS_HELD);
+  BOOST_TEST(alloc->ListByJob("A")->size() == 1u);
+  BOOST_TEST(*alloc->Release("A", "9999", 0, 146, "rolled back"));
   // The rejected request is replaced by a fresh decision once capacity is free.
   auto b2 = alloc->RequestAndDecide("local", request("B", 4), 150);
   BOOST_TEST(b2->row.status == ALLOCATION_STATUS_HELD);

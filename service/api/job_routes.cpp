@@ -1,0 +1,443 @@
+#include "service/api/job_routes.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "proto/status_names.hpp"
+#include "service/api/request_args.hpp"
+#include "service/api/views.hpp"
+#include "service/dsl/fate_dsl.hpp"
+#include "service/dsl/spec_json.hpp"
+#include "service/http/envelope.hpp"
+#include "service/json/json.hpp"
+
+namespace fedflow::api {
+
+namespace bj = boost::json;
+using http::HttpRequest;
+using http::HttpResponse;
+using http::JsonError;
+using http::JsonOk;
+
+namespace {
+
+/// Parses the job of a submit/plan body: FATE 1.x {dsl, runtime_conf} (or job_dsl/job_runtime_conf).
+StatusOr<JobSpec> ParseJobBody(const bj::object& args, const dsl::PlanContext& ctx) {
+  const bj::value* dsl = args.if_contains("dsl");
+  if (!dsl) dsl = args.if_contains("job_dsl");
+  const bj::value* conf = args.if_contains("runtime_conf");
+  if (!conf) conf = args.if_contains("job_runtime_conf");
+  if (!dsl || !conf) {
+    return Status(StatusCode::kInvalidArgument,
+                  "the body must carry the job: {\"dsl\": {...}, \"runtime_conf\": {...}} (FATE 1.x job files)")
+        .set_api_code(1000);
+  }
+  auto spec = dsl::ParseFateDsl(*dsl, *conf, ctx);
+  if (!spec.ok()) {
+    Status s = spec.status();
+    return s.set_api_code(1000);
+  }
+  return spec;
+}
+
+bj::object PlanView(const JobSpec& spec) {
+  bj::object params{{"job_type", spec.params().job_type()},
+                    {"task_cores", spec.params().task_cores()},
+                    {"task_parallelism", spec.params().task_parallelism()},
+                    {"auto_retries", spec.params().auto_retries()},
+                    {"timeout", spec.params().timeout_ms() / 1000},
+                    {"task_timeout", spec.params().task_timeout_ms() / 1000},
+                    {"priority", spec.params().priority()}};
+  bj::array order;
+  for (const auto& t : spec.tasks()) order.emplace_back(t.name());
+  // Per party: its demand and the tasks it runs, with resolved parameters.
+  bj::array parties;
+  for (const auto& p : spec.parties()) {
+    bj::object party{{"role", p.role()}, {"party_id", p.party_id()}};
+    for (const auto& d : spec.demands()) {
+      if (d.role() == p.role() && d.party_id() == p.party_id()) party["cores"] = d.cores();
+    }
+    bj::array tasks;
+    for (const auto& t : spec.tasks()) {
+      for (const auto& pt : t.parties()) {
+        if (pt.role() != p.role() || pt.party_id() != p.party_id()) continue;
+        bj::array upstream;
+        for (const auto& u : t.upstream()) upstream.emplace_back(u);
+        auto parsed = json::Parse(pt.parameters_json(), "parameters");
+        tasks.push_back(bj::object{{"task_name", t.name()},
+                                   {"module", t.module()},
+                                   {"need_run", pt.need_run()},
+                                   {"upstream", std::move(upstream)},
+                                   {"max_retries", t.max_retries()},
+                                   {"timeout", t.timeout_ms() / 1000},
+                                   {"parameters", parsed.ok() ? *parsed : bj::value(bj::object())}});
+      }
+    }
+    party["tasks"] = std::move(tasks);
+    parties.push_back(std::move(party));
+  }
+  return bj::object{{"format", spec.format()},
+                    {"initiator", bj::object{{"role", spec.initiator().role()}, {"party_id", spec.initiator().party_id()}}},
+                    {"job_parameters", std::move(params)},
+                    {"task_order", std::move(order)},
+                    {"parties", std::move(parties)}};
+}
+
+StatusOr<std::vector<JobStatus>> ParseStatusList(const bj::object& args) {
+  std::vector<JobStatus> out;
+  const bj::value* v = args.if_contains("status");
+  if (!v || v->is_null()) return out;
+  std::vector<std::string> names;
+  if (v->is_array()) {
+    for (const auto& x : v->as_array()) {
+      if (!x.is_string()) return InvalidArgumentError("'status' entries must be strings");
+      names.emplace_back(x.as_string());
+    }
+  } else if (v->is_string()) {
+    std::string s(v->as_string());
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      std::size_t comma = s.find(',', start);
+      std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!part.empty()) names.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  } else {
+    return InvalidArgumentError("'status' must be a string or a list of strings");
+  }
+  for (const auto& n : names) {
+    FEDFLOW_ASSIGN_OR_RETURN(JobStatus s, ParseJobStatus(n));
+    out.push_back(s);
+  }
+  return out;
+}
+
+StatusOr<orm::JobFilter> FilterOf(const bj::object& args) {
+  orm::JobFilter f;
+  FEDFLOW_ASSIGN_OR_RETURN(f.job_id, OptionalString(args, "job_id"));
+  FEDFLOW_ASSIGN_OR_RETURN(f.role, OptionalString(args, "role"));
+  FEDFLOW_ASSIGN_OR_RETURN(f.party_id, OptionalString(args, "party_id"));
+  FEDFLOW_ASSIGN_OR_RETURN(f.statuses, ParseStatusList(args));
+  return f;
+}
+
+/// The party that schedules a job known here (its initiator), or NotFound.
+StatusOr<std::string> SchedulerPartyOf(const JobApiDeps& d, const std::string& job_id) {
+  auto rows = d.jobs->ListByJob(job_id);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status(StatusCode::kNotFound, "job " + job_id + " does not exist at party " + d.party_id).set_api_code(1001);
+  return rows->front().scheduler_party_id;
+}
+
+/// Runs `local` when this party schedules the job, else forwards `path` with `body` to the
+/// job's scheduler party and relays its answer.
+HttpResponse AtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& path, const bj::object& body,
+                         const std::function<HttpResponse()>& local) {
+  auto scheduled = d.schedule->GetJob(job_id);
+  if (scheduled.ok()) return local();
+  auto scheduler_party = SchedulerPartyOf(d, job_id);
+  if (!scheduler_party.ok()) return JsonError(scheduler_party.status());
+  if (*scheduler_party == d.party_id) return JsonError(scheduled.status());
+  auto replies = d.parties->Send({{*scheduler_party, path, json::Dump(body), interconnect::NewCommandKey(job_id, "fwd")}});
+  if (!replies[0].status.ok()) return JsonError(replies[0].status);
+  return JsonOk(replies[0].data, "forwarded to scheduler party " + *scheduler_party);
+}
+
+HttpResponse FederatedStatus(const JobApiDeps& d, const std::string& job_id) {
+  auto job = d.schedule->GetJob(job_id);
+  if (!job.ok()) {
+    auto scheduler_party = SchedulerPartyOf(d, job_id);
+    if (!scheduler_party.ok()) return JsonError(scheduler_party.status());
+    return JsonError(Status(StatusCode::kNotFound, "job " + job_id + " is scheduled by party " + *scheduler_party +
+                                                       ": ask its server for the federated status")
+                         .set_api_code(1001));
+  }
+  auto spec = d.scheduler->SpecOf(*job);
+  auto attempts = d.schedule->ListAllTasks(job_id);
+  auto copies = d.schedule->ListTaskParties(job_id);
+  if (!spec.ok()) return JsonError(spec.status());
+  if (!attempts.ok()) return JsonError(attempts.status());
+  if (!copies.ok()) return JsonError(copies.status());
+  bj::object out = ScheduleJobView(*job);
+  bj::array parties;
+  for (const auto& p : (*spec)->parties()) parties.push_back(bj::object{{"role", p.role()}, {"party_id", p.party_id()}});
+  out["parties"] = std::move(parties);
+  bj::array tasks;
+  bj::array failures;
+  for (const auto& ts : (*spec)->tasks()) {
+    bj::array history;
+    const orm::ScheduleTaskRow* latest = nullptr;
+    for (const auto& a : *attempts) {
+      if (a.task_name != ts.name()) continue;
+      bj::object view = ScheduleTaskView(a);
+      bj::array at_parties;
+      for (const auto& c : *copies) {
+        if (c.task_name != a.task_name || c.attempt != a.attempt) continue;
+        at_parties.push_back(TaskPartyView(c));
+        if ((c.status == TASK_STATUS_FAILED || c.status == TASK_STATUS_TIMEOUT) && !c.failure_reason.empty()) {
+          failures.push_back(bj::object{{"task_name", c.task_name},
+                                        {"attempt", c.attempt},
+                                        {"role", c.role},
+                                        {"party_id", c.party_id},
+                                        {"status", TaskStatusName(c.status)},
+                                        {"reason", c.failure_reason}});
+        }
+      }
+      view["parties"] = std::move(at_parties);
+      history.push_back(std::move(view));
+      if (!latest || a.attempt > latest->attempt) latest = &a;
+    }
+    bj::object task{{"task_name", ts.name()}, {"module", ts.module()}};
+    task["status"] = latest ? TaskStatusName(latest->status) : "waiting";
+    task["attempt"] = latest ? latest->attempt : 0;
+    task["failure_reason"] = latest ? latest->failure_reason : "";
+    task["attempts"] = std::move(history);
+    tasks.push_back(std::move(task));
+  }
+  out["tasks"] = std::move(tasks);
+  out["failures"] = std::move(failures);
+  return JsonOk(std::move(out));
+}
+
+}  // namespace
+
+void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
+  const http::RouteDoc submit_doc{"application", "Submit a job (FATE 1.x DSL + runtime conf); answers its job_id.",
+                                  "dsl, runtime_conf (objects); header user_name"};
+  auto submit = [d](const HttpRequest& req) -> HttpResponse {
+    auto args = Args(req);
+    if (!args.ok()) return JsonError(Status(args.status()).set_api_code(1000));
+    auto spec = ParseJobBody(*args, d.plan_context());
+    if (!spec.ok()) return JsonError(spec.status());
+    spec->set_user_name(req.Header("user_name"));
+    spec->set_description(OptionalString(*args, "description").value_or(""));
+    auto result = d.scheduler->Submit(std::move(spec).value());
+    if (!result.ok()) return JsonError(result.status());
+    bj::object data = PlanView(result->spec);
+    data["job_id"] = result->job_id;
+    data["model_id"] = result->spec.params().model_id().empty() ? result->job_id : result->spec.params().model_id();
+    data["model_version"] = result->spec.params().model_version().empty() ? "0" : result->spec.params().model_version();
+    return JsonOk(std::move(data), "success", bj::object{{"job_id", result->job_id}});
+  };
+  router.Add("POST", "/v2/job/submit", submit_doc, submit);
+
+  router.Add("POST", "/v2/job/plan",
+             {"application", "Dry run: validate a job and answer the per-party task plan without creating it.",
+              "dsl, runtime_conf"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(Status(args.status()).set_api_code(1000));
+               auto spec = ParseJobBody(*args, d.plan_context());
+               if (!spec.ok()) return JsonError(spec.status());
+               return JsonOk(PlanView(*spec));
+             });
+
+  auto query = [d](const HttpRequest& req) -> HttpResponse {
+    auto args = Args(req);
+    if (!args.ok()) return JsonError(args.status());
+    auto filter = FilterOf(*args);
+    if (!filter.ok()) return JsonError(filter.status());
+    filter->limit = 1000;
+    auto rows = d.jobs->List(*filter);
+    if (!rows.ok()) return JsonError(rows.status());
+    bj::array out;
+    for (const auto& r : *rows) out.push_back(JobView(r));
+    if (out.empty() && !filter->job_id.empty()) {
+      return JsonError(Status(StatusCode::kNotFound, "no job " + filter->job_id + " at party " + d.party_id).set_api_code(1001));
+    }
+    return JsonOk(std::move(out));
+  };
+  const http::RouteDoc query_doc{"application", "This party's rows of jobs matching the filters.",
+                                 "job_id, role, party_id, status"};
+  router.Add("GET", "/v2/job/query", query_doc, query);
+  router.Add("POST", "/v2/job/query", query_doc, query);
+
+  router.Add("GET", "/v2/job/list/query",
+             {"application", "Page through this party's jobs, newest first.",
+              "limit (default 20), page (from 1), job_id, role, party_id, status (list), order (desc|asc)"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto filter = FilterOf(*args);
+               if (!filter.ok()) return JsonError(filter.status());
+               auto limit = OptionalInt(*args, "limit", 20, 1, 1000);
+               auto page = OptionalInt(*args, "page", 1, 1, 1000000);
+               std::string order = OptionalString(*args, "order").value_or("?");
+               if (!limit.ok()) return JsonError(limit.status());
+               if (!page.ok()) return JsonError(page.status());
+               if (order != "" && order != "desc" && order != "asc") {
+                 return JsonError(InvalidArgumentError("'order' must be desc or asc"));
+               }
+               filter->limit = static_cast<std::size_t>(*limit);
+               filter->offset = static_cast<std::size_t>((*page - 1) * *limit);
+               filter->newest_first = order != "asc";
+               auto rows = d.jobs->List(*filter);
+               auto count = d.jobs->Count(*filter);
+               if (!rows.ok()) return JsonError(rows.status());
+               if (!count.ok()) return JsonError(count.status());
+               bj::array out;
+               for (const auto& r : *rows) out.push_back(JobView(r));
+               return JsonOk(bj::object{{"count", *count}, {"data", std::move(out)}});
+             });
+
+  router.Add("GET", "/v2/job/task/query",
+             {"application", "This party's task attempts of a job (latest attempt of each, or all with all=true).",
+              "job_id (required), role, party_id, task_name, status, all"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               auto role = OptionalString(*args, "role").value_or("");
+               auto party = OptionalString(*args, "party_id").value_or("");
+               auto task = OptionalString(*args, "task_name").value_or("");
+               auto status = OptionalString(*args, "status").value_or("");
+               bool all = OptionalString(*args, "all").value_or("") == "true";
+               auto rows = d.tasks->ListByJob(*id);
+               if (!rows.ok()) return JsonError(rows.status());
+               std::map<std::string, int> latest;
+               for (const auto& r : *rows) {
+                 auto key = r.task_name + "/" + r.role + "/" + r.party_id;
+                 latest[key] = std::max(latest[key], r.attempt);
+               }
+               bj::array out;
+               for (const auto& r : *rows) {
+                 if (!all && r.attempt != latest[r.task_name + "/" + r.role + "/" + r.party_id]) continue;
+                 if ((!role.empty() && r.role != role) || (!party.empty() && r.party_id != party) ||
+                     (!task.empty() && r.task_name != task) || (!status.empty() && TaskStatusName(r.status) != status)) {
+                   continue;
+                 }
+                 out.push_back(TaskAttemptView(r));
+               }
+               if (rows->empty()) {
+                 return JsonError(Status(StatusCode::kNotFound, "job " + *id + " has no tasks at party " + d.party_id).set_api_code(1001));
+               }
+               return JsonOk(std::move(out));
+             });
+
+  router.Add("GET", "/v2/job/status",
+             {"application",
+              "fedflow: the federated view of a job at its scheduler: every party's status of every task attempt, "
+              "with the party and reason of each failure.",
+              "job_id (required)"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               return FederatedStatus(d, *id);
+             });
+
+  router.Add("POST", "/v2/job/stop",
+             {"application", "Stop a job at every party (default status canceled). Idempotent.",
+              "job_id (required), stop_status (canceled|failed), reason"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               std::string status_s = OptionalString(*args, "stop_status").value_or("");
+               if (status_s.empty()) status_s = "canceled";
+               auto status = ParseJobStatus(status_s);
+               if (!status.ok()) return JsonError(status.status());
+               std::string reason = OptionalString(*args, "reason").value_or("");
+               if (reason.empty()) reason = "stopped by " + (req.Header("user_name").empty() ? "user" : req.Header("user_name"));
+               bj::object body{{"job_id", *id}, {"stop_status", status_s}, {"reason", reason}};
+               return AtScheduler(d, *id, "/v2/scheduler/job/stop", body, [&]() -> HttpResponse {
+                 Status s = d.scheduler->Stop(*id, *status, reason);
+                 if (!s.ok()) return JsonError(s);
+                 return JsonOk(bj::object{{"job_id", *id}, {"status", status_s}});
+               });
+             });
+
+  router.Add("POST", "/v2/job/rerun",
+             {"application",
+              "Rerun an ended job: its unsuccessful tasks, or component_name and everything downstream of it.",
+              "job_id (required), component_name"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               std::string component = OptionalString(*args, "component_name").value_or("");
+               bj::object body{{"job_id", *id}, {"component_name", component}};
+               return AtScheduler(d, *id, "/v2/scheduler/job/rerun", body, [&]() -> HttpResponse {
+                 auto rerun = d.scheduler->Rerun(*id, component);
+                 if (!rerun.ok()) return JsonError(rerun.status());
+                 bj::array names;
+                 for (const auto& n : *rerun) names.emplace_back(n);
+                 return JsonOk(bj::object{{"job_id", *id}, {"tasks", std::move(names)}});
+               });
+             });
+
+  auto original = [d](const char* what) {
+    return [d, what](const HttpRequest& req) -> HttpResponse {
+      auto args = Args(req);
+      if (!args.ok()) return JsonError(args.status());
+      auto id = RequireJobId(*args);
+      if (!id.ok()) return JsonError(id.status());
+      auto rows = d.jobs->ListByJob(*id);
+      if (!rows.ok()) return JsonError(rows.status());
+      if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(1001));
+      auto spec = dsl::SpecFromJson(rows->front().plan_json);
+      if (!spec.ok()) return JsonError(spec.status());
+      auto parsed = json::Parse(std::string(what) == "dsl" ? spec->dsl_json() : spec->conf_json(), what);
+      if (!parsed.ok()) return JsonError(parsed.status());
+      return JsonOk(*parsed);
+    };
+  };
+  router.Add("GET", "/v2/job/dsl", {"application", "The DSL the job was submitted with.", "job_id (required)"},
+             original("dsl"));
+  router.Add("GET", "/v2/job/conf", {"application", "The runtime conf the job was submitted with.", "job_id (required)"},
+             original("conf"));
+}
+
+void RegisterSchedulerRoutes(http::Router& router, JobApiDeps d) {
+  router.Add("POST", "/v2/scheduler/job/stop",
+             {"interconnect", "Stop a job this party schedules (sent by another participant).",
+              "job_id, stop_status, reason"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               std::string status_s = OptionalString(*args, "stop_status").value_or("");
+               auto status = ParseJobStatus(status_s.empty() ? "canceled" : status_s);
+               if (!status.ok()) return JsonError(status.status());
+               std::string reason = OptionalString(*args, "reason").value_or("");
+               Status s = d.scheduler->Stop(*id, *status, reason + " (requested by party " +
+                                                             req.Header("x-fedflow-src-party") + ")");
+               if (!s.ok()) return JsonError(s);
+               return JsonOk(bj::object{{"job_id", *id}});
+             });
+  router.Add("POST", "/v2/scheduler/job/rerun",
+             {"interconnect", "Rerun a job this party schedules (sent by another participant).",
+              "job_id, component_name"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               auto rerun = d.scheduler->Rerun(*id, OptionalString(*args, "component_name").value_or(""));
+               if (!rerun.ok()) return JsonError(rerun.status());
+               bj::array names;
+               for (const auto& n : *rerun) names.emplace_back(n);
+               return JsonOk(bj::object{{"job_id", *id}, {"tasks", std::move(names)}});
+             });
+  router.Add("POST", "/v2/scheduler/task/report",
+             {"interconnect", "A participant's hint that a task of a job changed: schedule the job now.", "job_id"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               if (d.nudge) d.nudge(*id);
+               return JsonOk();
+             });
+}
+
+}  // namespace fedflow::api

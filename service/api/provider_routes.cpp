@@ -1,0 +1,104 @@
+#include "service/api/provider_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "service/api/request_args.hpp"
+#include "service/http/envelope.hpp"
+#include "service/json/json.hpp"
+
+namespace fedflow::api {
+
+namespace bj = boost::json;
+using http::HttpRequest;
+using http::HttpResponse;
+using http::JsonError;
+using http::JsonOk;
+
+namespace {
+
+bj::object ProviderView(const executor::Provider& p) {
+  bj::array modules;
+  for (const auto& m : p.modules) modules.emplace_back(m);
+  return bj::object{{"name", p.name},
+                    {"version", p.version},
+                    {"provider_name", p.Key()},
+                    {"device", "local"},
+                    {"executable", p.executable},
+                    {"modules", std::move(modules)},
+                    {"source", p.source}};
+}
+
+}  // namespace
+
+void RegisterProviderRoutes(http::Router& router, executor::ProviderRegistry& providers) {
+  router.Add("POST", "/v2/provider/register",
+             {"application", "Register (or replace) a provider: an executable implementing some modules.",
+              "name, version, executable (absolute path; or metadata.path), modules (list), device (local)"},
+             [&providers](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(Status(args.status()).set_api_code(4000));
+               executor::Provider p;
+               auto name = RequireString(*args, "name");
+               auto version = RequireString(*args, "version");
+               if (!name.ok()) return JsonError(Status(name.status()).set_api_code(4000));
+               if (!version.ok()) return JsonError(Status(version.status()).set_api_code(4000));
+               p.name = *name;
+               p.version = *version;
+               std::string device = OptionalString(*args, "device").value_or("");
+               if (!device.empty() && device != "local") {
+                 return JsonError(Status(StatusCode::kInvalidArgument,
+                                         "device '" + device + "' is not supported: fedflow runs providers locally")
+                                      .set_api_code(4001));
+               }
+               p.executable = OptionalString(*args, "executable").value_or("");
+               if (p.executable.empty()) {
+                 if (const bj::value* meta = args->if_contains("metadata"); meta && meta->is_object()) {
+                   p.executable = json::GetString(meta->as_object(), "path", "metadata.path", std::string()).value_or("");
+                 }
+               }
+               auto modules = json::GetArray(*args, "modules", "modules", false);
+               if (!modules.ok()) return JsonError(Status(modules.status()).set_api_code(4000));
+               for (const auto& m : *modules) {
+                 if (!m.is_string()) return JsonError(Status(InvalidArgumentError("'modules' must list strings")).set_api_code(4000));
+                 p.modules.insert(std::string(m.as_string()));
+               }
+               p.source = "api";
+               bool existed = false;
+               for (const auto& x : providers.List()) existed = existed || x.Key() == p.Key();
+               Status s = providers.Register(p);
+               if (!s.ok()) return JsonError(Status(s).set_api_code(4000));
+               return JsonOk(ProviderView(p), existed ? "update success" : "create success");
+             });
+  router.Add("GET", "/v2/provider/query",
+             {"application", "Registered providers, optionally filtered.", "name, version, provider_name"},
+             [&providers](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               std::string name = OptionalString(*args, "name").value_or("");
+               std::string version = OptionalString(*args, "version").value_or("");
+               std::string key = OptionalString(*args, "provider_name").value_or("");
+               bj::array out;
+               for (const auto& p : providers.List()) {
+                 if ((!name.empty() && p.name != name) || (!version.empty() && p.version != version) ||
+                     (!key.empty() && p.Key() != key)) {
+                   continue;
+                 }
+                 out.push_back(ProviderView(p));
+               }
+               return JsonOk(std::move(out));
+             });
+  router.Add("POST", "/v2/provider/delete", {"application", "Remove a registered provider.", "name, version"},
+             [&providers](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto name = RequireString(*args, "name");
+               auto version = RequireString(*args, "version");
+               if (!name.ok()) return JsonError(name.status());
+               if (!version.ok()) return JsonError(version.status());
+               Status s = providers.Remove(*name, *version);
+               if (!s.ok()) return JsonError(s);
+               return JsonOk(true);
+             });
+}
+
+}  // namespace fedflow::api

@@ -1,0 +1,52 @@
+#include "service/api/request_args.hpp"
+
+#include "base/ids.hpp"
+#include "service/json/json.hpp"
+
+namespace fedflow::api {
+
+namespace bj = boost::json;
+
+StatusOr<bj::object> Args(const http::HttpRequest& request) {
+  bj::object args;
+  for (const auto& [k, v] : request.query) args[k] = v;
+  bool has_body = request.body.find_first_not_of(" \t\r\n") != std::string::npos;
+  if (has_body) {
+    FEDFLOW_ASSIGN_OR_RETURN(bj::object body, json::ParseObject(request.body, "request body"));
+    for (const auto& kv : body) args[kv.key()] = kv.value();
+  }
+  return args;
+}
+
+StatusOr<std::string> RequireString(const bj::object& args, const std::string& key) {
+  const bj::value* v = args.if_contains(key);
+  if (!v || v->is_null()) return InvalidArgumentError("missing required argument '" + key + "'");
+  auto s = json::ScalarToString(*v, key);
+  if (!s.ok()) return s.status();
+  if (s->empty()) return InvalidArgumentError("argument '" + key + "' is empty");
+  return s;
+}
+
+StatusOr<std::string> OptionalString(const bj::object& args, const std::string& key) {
+  const bj::value* v = args.if_contains(key);
+  if (!v || v->is_null()) return std::string();
+  return json::ScalarToString(*v, key);
+}
+
+StatusOr<std::int64_t> OptionalInt(const bj::object& args, const std::string& key, std::int64_t fallback,
+                                   std::int64_t min, std::int64_t max) {
+  FEDFLOW_ASSIGN_OR_RETURN(std::int64_t v, json::GetInt(args, key, key, fallback));
+  if (v < min || v > max) {
+    return InvalidArgumentError("argument '" + key + "' must be between " + std::to_string(min) + " and " +
+                                std::to_string(max) + ", got " + std::to_string(v));
+  }
+  return v;
+}
+
+StatusOr<std::string> RequireJobId(const bj::object& args) {
+  FEDFLOW_ASSIGN_OR_RETURN(std::string id, RequireString(args, "job_id"));
+  if (!IsSafeIdentifier(id, 64)) return InvalidArgumentError("job_id '" + id + "' is not a valid job id");
+  return id;
+}
+
+}  // namespace fedflow::api

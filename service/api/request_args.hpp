@@ -1,0 +1,30 @@
+#pragma once
+// Reading request arguments the same way on every route: query parameters and a JSON object
+// body are merged (FATE 1.x clients POST JSON, 2.x clients GET with a query string).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "base/status.hpp"
+#include "service/http/http_types.hpp"
+
+namespace fedflow::api {
+
+/// Query parameters (as strings) overlaid by the JSON body's fields. A body that is not a JSON
+/// object is an InvalidArgument naming line and column.
+StatusOr<boost::json::object> Args(const http::HttpRequest& request);
+
+/// A required string argument (numbers are accepted and printed).
+StatusOr<std::string> RequireString(const boost::json::object& args, const std::string& key);
+/// An optional string argument ("" when absent).
+StatusOr<std::string> OptionalString(const boost::json::object& args, const std::string& key);
+/// An optional integer (strings of digits accepted, as query parameters are strings).
+StatusOr<std::int64_t> OptionalInt(const boost::json::object& args, const std::string& key, std::int64_t fallback,
+                                   std::int64_t min, std::int64_t max);
+/// A required job id that is a safe identifier.
+StatusOr<std::string> RequireJobId(const boost::json::object& args);
+
+}  // namespace fedflow::api

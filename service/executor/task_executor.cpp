@@ -1,0 +1,177 @@
+#include "service/executor/task_executor.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <boost/json.hpp>
+
+#include "base/log.hpp"
+#include "proto/status_names.hpp"
+#include "service/json/json.hpp"
+
+namespace fedflow::executor {
+
+namespace bj = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string AttemptPath(const std::string& root, const orm::TaskAttemptRow& a) {
+  return (fs::path(root) / a.job_id / a.role / a.party_id / a.task_name / std::to_string(a.attempt)).string();
+}
+
+}  // namespace
+
+TaskExecutor::TaskExecutor(ExecutorOptions options, ProviderRegistry& providers, orm::TaskRepository& tasks,
+                           lifecycle::TaskLifecycle& lifecycle, const Clock& clock,
+                           std::function<void(const orm::TaskAttemptRow&)> on_attempt_ended)
+    : options_(std::move(options)),
+      providers_(providers),
+      tasks_(tasks),
+      lifecycle_(lifecycle),
+      clock_(clock),
+      on_attempt_ended_(std::move(on_attempt_ended)) {
+  launcher_ = std::make_unique<ProcessLauncher>([this](pid_t pid, int code, int sig) { OnExit(pid, code, sig); });
+}
+
+TaskExecutor::~TaskExecutor() { launcher_.reset(); }
+
+std::string TaskExecutor::WorkdirOf(const orm::TaskAttemptRow& a) const { return AttemptPath(options_.jobs_dir, a); }
+
+std::string TaskExecutor::LogPathOf(const orm::TaskAttemptRow& a) const {
+  return AttemptPath(options_.logs_dir, a) + "/task.log";
+}
+
+Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, const TaskSpec& task,
+                            const PartyTask& party_task) {
+  auto provider = providers_.Resolve(task.module(), task.provider());
+  if (!provider.ok()) return provider.status();
+  const std::string workdir = WorkdirOf(a);
+  std::error_code ec;
+  fs::create_directories(fs::path(workdir) / "output", ec);
+  if (ec) return InternalError("cannot create " + workdir + ": " + ec.message());
+
+  bj::object config;
+  config["job_id"] = a.job_id;
+  config["task_name"] = a.task_name;
+  config["task_id"] = a.job_id + "_" + a.task_name;
+  config["attempt"] = a.attempt;
+  config["role"] = a.role;
+  config["party_id"] = a.party_id;
+  config["module"] = task.module();
+  config["provider"] = provider->Key();
+  auto params = json::Parse(party_task.parameters_json(), "parameters");
+  config["parameters"] = params.ok() ? *params : bj::value(bj::object());
+  bj::array inputs;
+  for (const auto& in : task.inputs()) {
+    bj::object o;
+    o["kind"] = in.kind();
+    o["key"] = in.key();
+    o["producer"] = in.producer();
+    o["output"] = in.output();
+    // The producer's latest successful attempt at this party and role, if it ran here.
+    std::string dir;
+    auto attempts = tasks_.ListByJob(a.job_id);
+    if (attempts.ok()) {
+      int best = -1;
+      for (const auto& p : *attempts) {
+        if (p.task_name == in.producer() && p.role == a.role && p.party_id == a.party_id &&
+            IsSuccessStatus(p.status) && p.attempt > best) {
+          best = p.attempt;
+          dir = (fs::path(WorkdirOf(p)) / "output" / in.output()).string();
+        }
+      }
+    }
+    o["path"] = dir;
+    inputs.push_back(std::move(o));
+  }
+  config["inputs"] = std::move(inputs);
+  bj::object outputs;
+  bj::array out_data, out_model;
+  for (const auto& d : task.output_data()) out_data.emplace_back(d);
+  for (const auto& m : task.output_model()) out_model.emplace_back(m);
+  outputs["data"] = std::move(out_data);
+  outputs["model"] = std::move(out_model);
+  config["outputs"] = std::move(outputs);
+  bj::array parties;
+  for (const auto& p : spec.parties()) parties.push_back(bj::object{{"role", p.role()}, {"party_id", p.party_id()}});
+  config["parties"] = std::move(parties);
+  config["job_parameters"] = bj::object{{"task_cores", spec.params().task_cores()},
+                                        {"task_parallelism", spec.params().task_parallelism()},
+                                        {"computing_partitions", spec.params().computing_partitions()},
+                                        {"job_type", spec.params().job_type()}};
+  config["workdir"] = workdir;
+  config["output_dir"] = (fs::path(workdir) / "output").string();
+  config["server"] = bj::object{{"host", options_.server_host},
+                                {"port", options_.server_port},
+                                {"tls", options_.server_tls}};
+  config["token"] = a.token;
+  config["heartbeat_interval_ms"] = options_.heartbeat_interval_ms;
+  const std::string config_path = (fs::path(workdir) / "task_config.json").string();
+  {
+    std::ofstream out(config_path, std::ios::trunc);
+    out << bj::serialize(config);
+    if (!out) return InternalError("cannot write " + config_path);
+  }
+
+  LaunchSpec ls;
+  ls.executable = provider->executable;
+  ls.args = {"--config", config_path};
+  ls.env = {"FEDFLOW_TASK_CONFIG=" + config_path, "FEDFLOW_JOB_ID=" + a.job_id};
+  ls.workdir = workdir;
+  ls.log_path = LogPathOf(a);
+  std::lock_guard<std::mutex> lock(mutex_);  // the reaper must not see the pid before it is mapped
+  auto pid = launcher_->Launch(ls);
+  if (!pid.ok()) return pid.status();
+  live_[*pid] = a.id;
+  auto recorded = tasks_.RecordLaunch(a.id, *pid, options_.instance_id, workdir, clock_.NowMs());
+  if (!recorded.ok() || !*recorded) {
+    // Someone else already launched this attempt (cannot happen after the running CAS): undo.
+    ProcessLauncher::KillGroup(*pid, 0);
+    live_.erase(*pid);
+    return AbortedError("attempt was already launched");
+  }
+  log::Get("executor")->info("job_id={} task={} attempt={} party={}:{} pid={} provider={} launched", a.job_id,
+                             a.task_name, a.attempt, a.role, a.party_id, *pid, provider->Key());
+  return Status::OK();
+}
+
+bool TaskExecutor::Kill(const orm::TaskAttemptRow& a) {
+  auto current = tasks_.GetById(a.id);
+  std::int64_t pid = current.ok() ? current->pid : a.pid;
+  if (pid <= 0) return true;
+  bool gone = ProcessLauncher::KillGroup(static_cast<pid_t>(pid), options_.kill_grace_ms);
+  log::Get("executor")->info("job_id={} task={} attempt={} party={}:{} pid={} killed", a.job_id, a.task_name, a.attempt,
+                             a.role, a.party_id, pid);
+  return gone;
+}
+
+bool TaskExecutor::IsWorkerAlive(const orm::TaskAttemptRow& a) const {
+  if (a.pid <= 0) return false;
+  // The config path is on the worker's command line: a reused pid will not match it.
+  return ProcessLauncher::IsAlive(static_cast<pid_t>(a.pid), WorkdirOf(a));
+}
+
+void TaskExecutor::OnExit(pid_t pid, int exit_code, int sig) {
+  std::uint64_t attempt_id = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = live_.find(pid);
+    if (it == live_.end()) return;
+    attempt_id = it->second;
+    live_.erase(it);
+  }
+  std::int64_t now = clock_.NowMs();
+  (void)tasks_.RecordExitCode(attempt_id, sig ? 128 + sig : exit_code, now);
+  auto a = tasks_.GetById(attempt_id);
+  if (!a.ok() || a->status != TASK_STATUS_RUNNING) return;
+  std::string how = sig ? "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")"
+                        : "exited with code " + std::to_string(exit_code);
+  std::string reason = "worker " + how + " without reporting a result; see " + LogPathOf(*a);
+  auto applied = lifecycle_.Apply(*a, sm::TaskEvent::kFailed, reason);
+  if (applied.ok() && on_attempt_ended_) on_attempt_ended_(*a);
+}
+
+}  // namespace fedflow::executor

@@ -1,0 +1,151 @@
+#include "service/interconnect/http_party_client.hpp"
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "base/log.hpp"
+#include "service/json/json.hpp"
+
+namespace fedflow::interconnect {
+
+namespace bj = boost::json;
+
+HttpPartyClient::HttpPartyClient(HttpPartyClientOptions options, http::HttpClient& client,
+                                 std::function<http::HttpResponse(const http::HttpRequest&)> local,
+                                 RequestSigner signer)
+    : options_(std::move(options)), client_(client), local_(std::move(local)), signer_(std::move(signer)) {}
+
+PartyReply HttpPartyClient::FromResponse(const std::string& party_id, int http_status, const std::string& body) const {
+  PartyReply r;
+  r.party_id = party_id;
+  r.reached = true;
+  r.http_status = http_status;
+  auto parsed = json::Parse(body, "answer");
+  std::string message;
+  if (parsed.ok() && parsed->is_object()) {
+    const bj::object& o = parsed->as_object();
+    if (const bj::value* c = o.if_contains("code"); c && c->is_int64()) r.code = static_cast<int>(c->as_int64());
+    if (const bj::value* m = o.if_contains("message"); m && m->is_string()) message = std::string(m->as_string());
+    if (const bj::value* d = o.if_contains("data")) r.data = *d;
+  } else {
+    message = "unreadable answer (HTTP " + std::to_string(http_status) + ")";
+  }
+  if (http_status == 200 && r.code == 0) return r;
+  std::string text = "party " + party_id + ": " + (message.empty() ? "HTTP " + std::to_string(http_status) : message);
+  StatusCode code = StatusCode::kInternal;
+  switch (http_status) {
+    case 400: code = StatusCode::kInvalidArgument; break;
+    case 401: code = StatusCode::kUnauthenticated; break;
+    case 403: code = StatusCode::kPermissionDenied; break;
+    case 404: code = StatusCode::kNotFound; break;
+    case 409: code = StatusCode::kFailedPrecondition; break;
+    case 429: code = StatusCode::kResourceExhausted; break;
+    case 503: code = StatusCode::kUnavailable; break;
+    case 504: code = StatusCode::kDeadlineExceeded; break;
+    default: code = http_status >= 500 ? StatusCode::kInternal : StatusCode::kFailedPrecondition;
+  }
+  r.status = Status(code, text);
+  if (r.code > 0) r.status.set_api_code(r.code);
+  return r;
+}
+
+http::ClientRequest HttpPartyClient::BuildRequest(const PartyCommand& c, const PartyAddress& address) const {
+  http::ClientRequest req;
+  req.method = "POST";
+  req.host = address.host;
+  req.port = address.port;
+  req.tls = address.tls;
+  req.target = c.path;
+  req.body = c.body;
+  req.timeout_ms = options_.timeout_ms;
+  req.headers.emplace_back("X-Fedflow-Src-Party", options_.self_party_id);
+  if (!c.command_key.empty()) req.headers.emplace_back("X-Fedflow-Command-Id", c.command_key);
+  if (signer_) signer_("POST", c.path, c.body, &req.headers);
+  return req;
+}
+
+http::HttpRequest HttpPartyClient::BuildLocalRequest(const PartyCommand& c) const {
+  http::HttpRequest req;
+  req.method = "POST";
+  req.target = c.path;
+  req.path = c.path;
+  req.body = c.body;
+  req.remote = "local";
+  req.headers["x-fedflow-src-party"] = options_.self_party_id;
+  req.headers["x-fedflow-local"] = "1";
+  if (!c.command_key.empty()) req.headers["x-fedflow-command-id"] = c.command_key;
+  return req;
+}
+
+std::vector<PartyReply> HttpPartyClient::Send(const std::vector<PartyCommand>& commands) {
+  std::vector<PartyReply> replies(commands.size());
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < commands.size(); ++i) pending.push_back(i);
+  std::int64_t backoff = options_.backoff_ms;
+  for (int attempt = 1; attempt <= options_.attempts && !pending.empty(); ++attempt) {
+    // Fire every remote command first, then serve local ones while the remote ones travel.
+    std::vector<std::pair<std::size_t, std::future<StatusOr<http::ClientResponse>>>> in_flight;
+    std::vector<std::size_t> local;
+    for (std::size_t i : pending) {
+      const PartyCommand& c = commands[i];
+      if (c.party_id == options_.self_party_id) {
+        local.push_back(i);
+        continue;
+      }
+      auto route = options_.routes.find(c.party_id);
+      if (route == options_.routes.end()) {
+        replies[i].party_id = c.party_id;
+        replies[i].status = FailedPreconditionError("party " + c.party_id + " has no route: add it to 'partners' in the config");
+        continue;
+      }
+      in_flight.emplace_back(i, client_.CallFuture(BuildRequest(c, route->second)));
+    }
+    for (std::size_t i : local) {
+      http::HttpResponse res = local_(BuildLocalRequest(commands[i]));
+      replies[i] = FromResponse(commands[i].party_id, res.status, res.body);
+    }
+    for (auto& [i, future] : in_flight) {
+      StatusOr<http::ClientResponse> res = future.get();
+      if (res.ok()) {
+        replies[i] = FromResponse(commands[i].party_id, res->status, res->body);
+      } else {
+        replies[i] = PartyReply{};
+        replies[i].party_id = commands[i].party_id;
+        Status transport(res.status().code(), "party " + commands[i].party_id + " unreachable: " + res.status().message());
+        replies[i].status = transport;
+      }
+    }
+    // Retry what did not arrive or failed on the server side; business refusals are final.
+    std::vector<std::size_t> retry;
+    for (std::size_t i : pending) {
+      const PartyReply& r = replies[i];
+      bool transient = (!r.reached && r.status.code() != StatusCode::kFailedPrecondition) || r.http_status >= 500;
+      if (!r.status.ok() && transient) retry.push_back(i);
+    }
+    pending.swap(retry);
+    if (!pending.empty() && attempt < options_.attempts) {
+      log::Get("interconnect")->debug("retrying {} command(s) after {} ms attempt={}", pending.size(), backoff, attempt);
+      std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
+      backoff = std::min<std::int64_t>(backoff * 2, 2000);
+    }
+  }
+  for (const auto& r : replies) {
+    if (!r.status.ok()) log::Get("interconnect")->warn("{}", r.status.message());
+  }
+  return replies;
+}
+
+void HttpPartyClient::Notify(const PartyCommand& command) {
+  if (command.party_id == options_.self_party_id) {
+    local_(BuildLocalRequest(command));
+    return;
+  }
+  auto route = options_.routes.find(command.party_id);
+  if (route == options_.routes.end()) return;
+  http::ClientRequest req = BuildRequest(command, route->second);
+  req.timeout_ms = std::min<std::int64_t>(options_.timeout_ms, 2000);
+  client_.CallAsync(std::move(req), [](StatusOr<http::ClientResponse>) {});
+}
+
+}  // namespace fedflow::interconnect

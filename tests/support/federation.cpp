@@ -1,0 +1,234 @@
+#include "tests/support/federation.hpp"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/support/test_dirs.hpp"
+
+namespace fedflow::testing {
+
+namespace bj = boost::json;
+
+std::uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::int64_t ApiAnswer::code() const {
+  const bj::value* c = body.if_contains("code");
+  return c && c->is_int64() ? c->as_int64() : -1;
+}
+
+const bj::value& ApiAnswer::data() const {
+  static const bj::value kNull;
+  const bj::value* d = body.if_contains("data");
+  return d ? *d : kNull;
+}
+
+std::string ApiAnswer::message() const {
+  const bj::value* m = body.if_contains("message");
+  return m && m->is_string() ? std::string(m->as_string()) : "";
+}
+
+StatusOr<std::unique_ptr<Federation>> Federation::Start(const std::string& name, const std::vector<PartySetup>& parties,
+                                                       const FederationOptions& options) {
+  std::unique_ptr<Federation> f(new Federation());
+  f->options_ = options;
+  std::string root = FreshDir(name);
+  for (const auto& setup : parties) {
+    Party p;
+    p.setup = setup;
+    p.port = FreePort();
+    p.home = root + "/party-" + setup.party_id;
+    f->party_ids_.push_back(setup.party_id);
+    f->parties_[setup.party_id] = std::move(p);
+  }
+  for (const auto& id : f->party_ids_) FEDFLOW_RETURN_IF_ERROR(f->Launch(f->parties_[id]));
+  for (const auto& id : f->party_ids_) {
+    if (!f->WaitHealthy(id, 20000)) {
+      return UnavailableError("party " + id + " did not become healthy: " + ReadFile(f->parties_[id].home + "/out.txt"));
+    }
+  }
+  return f;
+}
+
+Status Federation::Launch(Party& p) {
+  std::string yaml = "party_id: \"" + p.setup.party_id + "\"\n";
+  yaml += "http: {port: " + std::to_string(p.port) + ", handler_threads: 16}\n";
+  yaml += "log: {level: info, console: false}\n";
+  yaml += "scheduler: {interval_ms: " + std::to_string(options_.schedule_interval_ms) +
+          ", party_call_timeout_ms: " + std::to_string(options_.party_call_timeout_ms) + ", lease_ms: 3000}\n";
+  yaml += "detector: {interval_ms: " + std::to_string(options_.detect_interval_ms) +
+          ", heartbeat_timeout_ms: " + std::to_string(options_.heartbeat_timeout_ms) +
+          ", partner_grace_ms: " + std::to_string(options_.partner_grace_ms) + "}\n";
+  yaml += "capacity: {cores: " + std::to_string(p.setup.cores) +
+          ", max_running_jobs: " + std::to_string(p.setup.max_running_jobs) + "}\n";
+  yaml += "job_defaults: {task_cores: 1, retry_backoff_ms: 100}\n";
+  if (!options_.database_yaml.empty()) yaml += options_.database_yaml + "\n";
+  yaml += "partners:\n";
+  for (const auto& [id, other] : parties_) {
+    if (id == p.setup.party_id) continue;
+    yaml += "  - {party_id: \"" + id + "\", host: 127.0.0.1, port: " + std::to_string(other.port) + "}\n";
+  }
+  yaml += "providers:\n  - {name: test, version: \"1.0\", executable: " + std::string(FEDFLOW_TEST_WORKER_BIN) +
+          ", modules: [Reader, DataTransform, Intersection, HeteroLR, HomoLR, FeatureScale, Evaluation, TestModule]}\n";
+  yaml += p.setup.extra_yaml;
+  WriteFile(p.home + "/conf/service_conf.yaml", yaml);
+  auto child = ChildProcess::Start({FEDFLOW_SERVER_BIN, "--config", p.home + "/conf/service_conf.yaml"},
+                                   p.home + "/out.txt");
+  if (!child.ok()) return child.status();
+  p.process.reset(*child);
+  return Status::OK();
+}
+
+Federation::~Federation() {
+  for (auto& [id, p] : parties_) {
+    if (p.process && p.process->Running()) {
+      p.process->Resume();
+      if (p.process->Stop(SIGTERM, 10000) < 0) p.process->Kill9();
+    }
+  }
+  // Workers run in their own process groups and outlive servers by design: end them too.
+  for (auto& [id, p] : parties_) {
+    std::string out;
+    RunCommand({"/usr/bin/pkill", "-KILL", "-f", p.home + "/jobs/"}, &out, 5000);
+  }
+}
+
+std::uint16_t Federation::PortOf(const std::string& party) const { return parties_.at(party).port; }
+std::string Federation::HomeOf(const std::string& party) const { return parties_.at(party).home; }
+ChildProcess& Federation::ProcessOf(const std::string& party) { return *parties_.at(party).process; }
+
+bool Federation::WaitHealthy(const std::string& party, std::int64_t timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = Call(party, "GET", "/v2/server/health");
+    if (r.ok() && r->http_status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+StatusOr<ApiAnswer> Federation::Call(const std::string& party, const std::string& method, const std::string& path,
+                                     const bj::object& body) {
+  http::ClientRequest r;
+  r.method = method;
+  r.port = PortOf(party);
+  r.target = path;
+  r.timeout_ms = 20000;
+  if (method == "GET") {
+    std::string q;
+    for (const auto& kv : body) {
+      std::string v = kv.value().is_string() ? std::string(kv.value().as_string()) : bj::serialize(kv.value());
+      q += (q.empty() ? "?" : "&") + std::string(kv.key()) + "=" + v;
+    }
+    r.target += q;
+  } else {
+    r.body = bj::serialize(body);
+  }
+  auto res = client_.Call(r);
+  if (!res.ok()) return res.status();
+  ApiAnswer a;
+  a.http_status = res->status;
+  boost::system::error_code ec;
+  bj::value v = bj::parse(res->body, ec);
+  if (!ec && v.is_object()) a.body = v.as_object();
+  return a;
+}
+
+StatusOr<std::string> Federation::Submit(const std::string& party, const std::string& dsl, const std::string& conf) {
+  boost::system::error_code ec1, ec2;
+  bj::value d = bj::parse(dsl, ec1);
+  bj::value c = bj::parse(conf, ec2);
+  if (ec1 || ec2) return InvalidArgumentError("test job files are not JSON");
+  auto r = Call(party, "POST", "/v2/job/submit", bj::object{{"dsl", d}, {"runtime_conf", c}});
+  if (!r.ok()) return r.status();
+  if (r->http_status != 200 || r->code() != 0) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "HTTP " + std::to_string(r->http_status) + " code " + std::to_string(r->code()) + ": " + r->message());
+  }
+  return std::string(r->body.at("job_id").as_string());
+}
+
+StatusOr<bj::object> Federation::JobStatus(const std::string& party, const std::string& job_id) {
+  auto r = Call(party, "GET", "/v2/job/status", bj::object{{"job_id", job_id}});
+  if (!r.ok()) return r.status();
+  if (r->http_status != 200 || !r->data().is_object()) return NotFoundError(r->message());
+  return r->data().as_object();
+}
+
+StatusOr<std::string> Federation::WaitJobStatus(const std::string& party, const std::string& job_id,
+                                                const std::set<std::string>& statuses, std::int64_t timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::string last;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto s = JobStatus(party, job_id);
+    if (s.ok()) {
+      last = std::string(s->at("status").as_string());
+      if (statuses.count(last)) return last;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return DeadlineExceededError("job " + job_id + " still '" + last + "' after " + std::to_string(timeout_ms) + " ms");
+}
+
+StatusOr<std::string> Federation::WaitJobEnd(const std::string& party, const std::string& job_id,
+                                             std::int64_t timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::string last;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto s = JobStatus(party, job_id);
+    if (s.ok()) {
+      last = std::string(s->at("status").as_string());
+      bool ended = last == "success" || last == "failed" || last == "canceled" || last == "timeout";
+      if (ended && s->at("end_synced").as_bool()) return last;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return DeadlineExceededError("job " + job_id + " still '" + last + "' after " + std::to_string(timeout_ms) + " ms");
+}
+
+std::vector<bj::object> Federation::LocalJobs(const std::string& party, const std::string& job_id) {
+  auto r = Call(party, "GET", "/v2/job/query", bj::object{{"job_id", job_id}});
+  if (!r.ok()) return {};
+  std::vector<bj::object> out;
+  if (r->data().is_array()) {
+    for (const auto& v : r->data().as_array()) out.push_back(v.as_object());
+  }
+  return out;
+}
+
+std::vector<bj::object> Federation::LocalTasks(const std::string& party, const std::string& job_id) {
+  auto r = Call(party, "GET", "/v2/job/task/query", bj::object{{"job_id", job_id}, {"all", "true"}});
+  if (!r.ok()) return {};
+  std::vector<bj::object> out;
+  if (r->data().is_array()) {
+    for (const auto& v : r->data().as_array()) out.push_back(v.as_object());
+  }
+  return out;
+}
+
+void Federation::Kill9(const std::string& party) { parties_.at(party).process->Kill9(); }
+
+Status Federation::Restart(const std::string& party) {
+  Party& p = parties_.at(party);
+  if (p.process && p.process->Running()) p.process->Kill9();
+  FEDFLOW_RETURN_IF_ERROR(Launch(p));
+  if (!WaitHealthy(party, 20000)) return UnavailableError("party " + party + " did not come back");
+  return Status::OK();
+}
+
+}  // namespace fedflow::testing

@@ -1,0 +1,101 @@
+#pragma once
+// A local federation for integration and fault tests: one real fedflow-server process per
+// party on free loopback ports, each knowing the others, with the test provider registered.
+// Every server is stopped by the test (by pid) when the Federation is destroyed.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "base/status.hpp"
+#include "service/http/http_client.hpp"
+#include "tests/support/process.hpp"
+
+namespace fedflow::testing {
+
+/// One party of the federation.
+struct PartySetup {
+  std::string party_id;
+  int cores = 16;
+  int max_running_jobs = 0;
+  std::string extra_yaml;  ///< appended to the party's service_conf.yaml
+};
+
+/// Federation-wide settings.
+struct FederationOptions {
+  std::int64_t schedule_interval_ms = 50;
+  std::int64_t detect_interval_ms = 200;
+  std::int64_t heartbeat_timeout_ms = 5000;
+  std::int64_t partner_grace_ms = 5000;
+  std::int64_t party_call_timeout_ms = 2000;
+  std::string database_yaml;  ///< replaces the SQLite default (e.g. a MySQL section)
+};
+
+/// An HTTP answer with its parsed envelope.
+struct ApiAnswer {
+  int http_status = 0;
+  boost::json::object body;
+  std::int64_t code() const;
+  const boost::json::value& data() const;
+  std::string message() const;
+};
+
+class Federation final {
+ public:
+  static StatusOr<std::unique_ptr<Federation>> Start(const std::string& name, const std::vector<PartySetup>& parties,
+                                                     const FederationOptions& options = {});
+  ~Federation();
+
+  std::uint16_t PortOf(const std::string& party) const;
+  std::string HomeOf(const std::string& party) const;
+  ChildProcess& ProcessOf(const std::string& party);
+  const std::vector<std::string>& parties() const { return party_ids_; }
+
+  /// Any API call; `body` is sent as JSON for POST, as a query string for GET (flat strings).
+  StatusOr<ApiAnswer> Call(const std::string& party, const std::string& method, const std::string& path,
+                           const boost::json::object& body = {});
+  /// Submits a FATE 1.x job at `party`; the job id, or the refusal as a Status.
+  StatusOr<std::string> Submit(const std::string& party, const std::string& dsl, const std::string& conf);
+  /// The federated status view (/v2/job/status) at the scheduling party.
+  StatusOr<boost::json::object> JobStatus(const std::string& party, const std::string& job_id);
+  /// Waits until the scheduler's job status is one of `statuses`; returns it (or the last seen
+  /// status in a DeadlineExceeded error).
+  StatusOr<std::string> WaitJobStatus(const std::string& party, const std::string& job_id,
+                                      const std::set<std::string>& statuses, std::int64_t timeout_ms);
+  /// Waits for an end status (success, failed, canceled, timeout) confirmed by every party.
+  StatusOr<std::string> WaitJobEnd(const std::string& party, const std::string& job_id, std::int64_t timeout_ms);
+  /// This party's job rows (/v2/job/query); empty when none or unreachable.
+  std::vector<boost::json::object> LocalJobs(const std::string& party, const std::string& job_id);
+  /// This party's task attempts of a job (all attempts); empty when none or unreachable.
+  std::vector<boost::json::object> LocalTasks(const std::string& party, const std::string& job_id);
+
+  /// SIGKILL a server; Restart starts it again on the same port and home.
+  void Kill9(const std::string& party);
+  Status Restart(const std::string& party);
+  /// Waits for /v2/server/health at the party.
+  bool WaitHealthy(const std::string& party, std::int64_t timeout_ms);
+
+ private:
+  struct Party {
+    PartySetup setup;
+    std::uint16_t port = 0;
+    std::string home;
+    std::unique_ptr<ChildProcess> process;
+  };
+  Status Launch(Party& p);
+
+  FederationOptions options_;
+  std::vector<std::string> party_ids_;
+  std::map<std::string, Party> parties_;
+  http::HttpClient client_;
+};
+
+/// A free loopback TCP port.
+std::uint16_t FreePort();
+
+}  // namespace fedflow::testing
