@@ -229,14 +229,16 @@ Status JobParticipant::EndAttempt(const orm::TaskAttemptRow& attempt, TaskStatus
   orm::TaskAttemptRow current = attempt;
   for (int tries = 0; tries < 3; ++tries) {
     if (IsEndStatus(current.status)) return Status::OK();
-    if (current.status == TASK_STATUS_RUNNING) d_.executor->Kill(current);
     TaskStatus effective = status;
     // An unstarted attempt cannot time out; it is canceled.
     if (current.status == TASK_STATUS_WAITING && status == TASK_STATUS_TIMEOUT) effective = TASK_STATUS_CANCELED;
     auto event = sm::TaskMachine::EventReaching(effective);
     if (!event.ok()) return event.status();
+    // Status first, then the kill: the reaper then finds the attempt ended and does not
+    // mistake the killed worker for a crash.
     auto applied = d_.task_lifecycle->Apply(current, *event, reason);
     if (applied.ok()) {
+      if (current.status == TASK_STATUS_RUNNING) d_.executor->Kill(current);
       (void)d_.tasks->SetFederatedStatus(current.id, effective, d_.clock->NowMs());
       return Status::OK();
     }
