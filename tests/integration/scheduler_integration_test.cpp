@@ -306,6 +306,79 @@ BOOST_AUTO_TEST_CASE(TwentyJobsSubmittedAtOnceAllFinish) {
   CheckNoDoubleStart(*f);
 }
 
+BOOST_AUTO_TEST_CASE(CrashedWorkerFailsTheJobWithItsExitReason) {
+  auto f = StartFederation("dag-crash");
+  auto job = f->Submit("9999", kDsl, Conf("", R"("host": {"0": {"data_transform_0": {"action": "crash"}}})"));
+  BOOST_REQUIRE_MESSAGE(job.ok(), job.status().ToString());
+  BOOST_REQUIRE(*f->WaitJobEnd("9999", *job, 60000) == "failed");
+  CheckEveryPartyEnded(*f, *job, "failed");
+  std::string reason(f->JobStatus("9999", *job)->at("failure_reason").as_string());
+  BOOST_TEST(reason.find("host:10000") != std::string::npos, reason);
+  BOOST_TEST(reason.find("killed by signal 6") != std::string::npos, reason);
+  BOOST_TEST(reason.find("task.log") != std::string::npos, reason);
+}
+
+BOOST_AUTO_TEST_CASE(RepeatedTaskStartNeverLaunchesTwice) {
+  auto f = StartFederation("idempotent");
+  auto job = f->Submit("9999", kDsl, Conf("", R"("host": {"0": {"reader_0": {"action": "hang"}}})"));
+  BOOST_REQUIRE_MESSAGE(job.ok(), job.status().ToString());
+  // Wait for the host's reader to run, then replay the start command at the host: once with the
+  // scheduler's retry key (replayed from the command log), once as a brand-new command.
+  std::int64_t pid = 0;
+  for (int i = 0; i < 200 && pid == 0; ++i) {
+    for (const auto& t : f->LocalTasks("10000", *job)) {
+      if (t.at("task_name").as_string() == "reader_0") pid = t.at("run_pid").as_int64();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_REQUIRE(pid > 0);
+  http::HttpClient client;
+  for (const char* key : {"manual-1", "manual-1", "manual-2"}) {
+    http::ClientRequest r;
+    r.method = "POST";
+    r.port = f->PortOf("10000");
+    r.target = "/v2/partner/task/start";
+    r.body = bj::serialize(bj::object{{"job_id", *job}, {"task_name", "reader_0"}, {"attempt", 0}});
+    r.headers = {{"X-Fedflow-Command-Id", key}, {"X-Fedflow-Src-Party", "9999"}};
+    auto res = client.Call(r);
+    BOOST_REQUIRE(res.ok());
+    BOOST_TEST(res->status == 200);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (const auto& t : f->LocalTasks("10000", *job)) {
+    if (t.at("task_name").as_string() == "reader_0") BOOST_TEST(t.at("run_pid").as_int64() == pid);
+  }
+  CheckNoDoubleStart(*f);
+  BOOST_REQUIRE(f->Call("9999", "POST", "/v2/job/stop", bj::object{{"job_id", *job}})->code() == 0);
+  BOOST_REQUIRE(*f->WaitJobEnd("9999", *job, 30000) == "canceled");
+}
+
+BOOST_AUTO_TEST_CASE(ProvidersRegisterThroughTheApiAndBadOnesAreRefused) {
+  auto f = StartFederation("providers");
+  auto ok = f->Call("10000", "POST", "/v2/provider/register",
+                    bj::object{{"name", "extra"}, {"version", "2.0"}, {"executable", FEDFLOW_TEST_WORKER_BIN},
+                               {"modules", bj::array{"HeteroSecureBoost"}}});
+  BOOST_REQUIRE(ok.ok());
+  BOOST_TEST(ok->code() == 0, ok->message());
+  BOOST_TEST(ok->message() == "create success");
+  auto missing = f->Call("10000", "POST", "/v2/provider/register",
+                         bj::object{{"name", "x"}, {"version", "1"}, {"executable", "/no/such/file"}, {"modules", bj::array{"A"}}});
+  BOOST_TEST(missing->http_status == 400);
+  BOOST_TEST(missing->message().find("does not exist or is not executable") != std::string::npos, missing->message());
+  auto no_modules = f->Call("10000", "POST", "/v2/provider/register",
+                            bj::object{{"name", "x"}, {"version", "1"}, {"executable", FEDFLOW_TEST_WORKER_BIN}});
+  BOOST_TEST(no_modules->http_status == 400);
+  auto list = f->Call("10000", "GET", "/v2/provider/query");
+  BOOST_TEST(list->data().as_array().size() == 2u);
+  // A job using a module only the host has is refused by the parties that lack it, by name.
+  auto refused = f->Submit("10000", R"({"components": {"sbt_0": {"module": "HeteroSecureBoost"}}})",
+                           R"({"dsl_version": 2, "initiator": {"role": "host", "party_id": 10000},
+                               "role": {"guest": [9999], "host": [10000]}})");
+  BOOST_TEST(!refused.ok());
+  BOOST_TEST(refused.status().message().find("party 9999 cannot run component 'sbt_0'") != std::string::npos,
+             refused.status().message());
+}
+
 BOOST_AUTO_TEST_CASE(BadInputGetsAClear4xxAndChangesNothing) {
   auto f = StartFederation("bad-input", 4);
   auto count_jobs = [&](const std::string& party) {
