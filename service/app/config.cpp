@@ -154,10 +154,11 @@ Status ReadLog(const YAML::Node& n, ServerConfig& c) {
 Status ReadScheduler(const YAML::Node& n, ServerConfig& c) {
   const std::string p = "scheduler";
   FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(
-      n, p, {"interval_ms", "lease_ms", "max_concurrent_jobs", "party_call_timeout_ms", "party_call_retries"}));
+      n, p, {"interval_ms", "lease_ms", "aging_ms", "max_concurrent_jobs", "party_call_timeout_ms", "party_call_retries"}));
   if (!n) return Status::OK();
   FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "interval_ms", p, &c.schedule_interval_ms, 1, 600000));
   FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "lease_ms", p, &c.lease_ms, 100, 3600000));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "aging_ms", p, &c.aging_ms, 0, 86400000));
   FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "max_concurrent_jobs", p, &c.max_concurrent_jobs_per_tick, 1, 1024));
   FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "party_call_timeout_ms", p, &c.party_call_timeout_ms, 10, 600000));
   FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "party_call_retries", p, &c.party_call_retries, 1, 20));

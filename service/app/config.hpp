@@ -52,6 +52,7 @@ struct ServerConfig {
 
   std::int64_t schedule_interval_ms = 100;
   std::int64_t lease_ms = 15000;
+  std::int64_t aging_ms = 60000;       ///< waiting longer than this reserves the parties a job needs
   std::int32_t max_concurrent_jobs_per_tick = 16;
 
   std::int64_t detect_interval_ms = 1000;

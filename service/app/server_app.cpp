@@ -14,7 +14,9 @@
 #include "service/api/job_routes.hpp"
 #include "service/api/partner_routes.hpp"
 #include "service/api/provider_routes.hpp"
+#include "service/api/resource_routes.hpp"
 #include "service/api/server_routes.hpp"
+#include "service/detector/detector.hpp"
 #include "service/executor/provider_registry.hpp"
 #include "service/executor/task_executor.hpp"
 #include "service/http/http_client.hpp"
@@ -57,6 +59,7 @@ struct ServerApp::Impl {
   std::unique_ptr<sched::PartnerStub> partner_stub;
   std::unique_ptr<sched::JobScheduler> scheduler;
   std::unique_ptr<sched::SchedulingLoop> loop;
+  std::unique_ptr<detector::Detector> detector;
   std::unique_ptr<http::HttpServer> http_server;
   bool started = false;
   bool stopped = false;
@@ -191,6 +194,8 @@ Status ServerApp::Start() {
   so.party_id = c.party_id;
   so.instance_id = c.instance_id;
   so.lease_ms = c.lease_ms;
+  so.aging_ms = c.aging_ms;
+  so.partner_grace_ms = c.partner_grace_ms;
   s.partner_stub = std::make_unique<sched::PartnerStub>(*s.party_client, c.party_id);
   s.scheduler = std::make_unique<sched::JobScheduler>(so, *s.schedule, *s.job_lifecycle, *s.task_lifecycle,
                                                       *s.partner_stub, s.clock);
@@ -207,6 +212,7 @@ Status ServerApp::Start() {
   api::RegisterPartnerRoutes(s.router, *s.participant, *s.commands, s.clock);
   api::RegisterWorkerRoutes(s.router, *s.participant);
   api::RegisterProviderRoutes(s.router, *s.providers);
+  api::RegisterResourceRoutes(s.router, c.engine, *s.allocations, *s.participant);
   api::JobApiDeps jd;
   jd.party_id = c.party_id;
   jd.scheduler = s.scheduler.get();
@@ -220,11 +226,31 @@ Status ServerApp::Start() {
   api::RegisterJobRoutes(s.router, jd);
   api::RegisterSchedulerRoutes(s.router, jd);
 
+  // Restart reconciliation: before serving, fail attempts whose workers died with the previous
+  // process and release what ended jobs still hold; then keep doing it periodically.
+  detector::DetectorOptions dopt;
+  dopt.instance_id = c.instance_id;
+  dopt.interval_ms = c.detect_interval_ms;
+  dopt.heartbeat_timeout_ms = c.heartbeat_timeout_ms;
+  s.detector = std::make_unique<detector::Detector>(
+      dopt, *s.jobs, *s.tasks, *s.allocations, *s.commands, *s.task_lifecycle, *s.executor, s.clock,
+      [&s, nudge_scheduler](const orm::TaskAttemptRow& attempt) {
+        auto spec = s.participant->SpecOf(attempt.job_id);
+        if (spec.ok()) nudge_scheduler(attempt.job_id, (*spec)->initiator().party_id());
+      });
+  auto reconciled = s.detector->RunOnce();
+  if (reconciled.workers_gone + reconciled.never_launched + reconciled.allocations_released > 0) {
+    log::Get("app")->warn("restart reconciliation: {} attempts lost their worker, {} were never launched, {} "
+                          "allocations released",
+                          reconciled.workers_gone, reconciled.never_launched, reconciled.allocations_released);
+  }
+
   s.http_server = std::make_unique<http::HttpServer>(
       c.http, [router](http::HttpRequest&& req) { return router->Dispatch(req); });
   FEDFLOW_RETURN_IF_ERROR(s.http_server->Start());
   s.executor->set_server_port(s.http_server->port());
   s.loop->Start();
+  s.detector->Start();
   s.started = true;
   log::Get("app")->info("party_id={} instance_id={} listening={}:{} database={} schema_version={} cores={} partners={} "
                         "providers={}",
@@ -237,8 +263,10 @@ void ServerApp::Stop() {
   Impl& s = *impl_;
   if (s.stopped) return;
   s.stopped = true;
+  if (s.detector) s.detector->Stop();
   if (s.loop) s.loop->Stop();
   if (s.http_server) s.http_server->Stop();
+  s.detector.reset();
   s.loop.reset();
   s.http_server.reset();
   s.scheduler.reset();

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,6 +91,17 @@ StatusOr<pid_t> ProcessLauncher::Launch(const LaunchSpec& spec) {
       int err = errno;
       (void)::write(pipe_fds[1], &err, sizeof(err));
       ::_exit(126);
+    }
+    // The server's sockets (its listener above all) must not leak into the worker: a worker
+    // outliving a killed server would otherwise keep the port and block the restart.
+    // Everything from 3 up goes, except the exec-failure pipe (close-on-exec already).
+    const unsigned keep = static_cast<unsigned>(pipe_fds[1]);
+    bool closed = (keep <= 3 || ::syscall(SYS_close_range, 3U, keep - 1, 0U) == 0) &&
+                  ::syscall(SYS_close_range, keep + 1, ~0U, 0U) == 0;
+    if (!closed) {
+      for (int fd = 3; fd < 65536; ++fd) {
+        if (fd != pipe_fds[1]) ::close(fd);
+      }
     }
     ::signal(SIGPIPE, SIG_DFL);
     sigset_t none;

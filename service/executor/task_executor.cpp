@@ -140,8 +140,12 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
 
 bool TaskExecutor::Kill(const orm::TaskAttemptRow& a) {
   auto current = tasks_.GetById(a.id);
-  std::int64_t pid = current.ok() ? current->pid : a.pid;
+  const orm::TaskAttemptRow& row = current.ok() ? *current : a;
+  std::int64_t pid = row.pid;
   if (pid <= 0) return true;
+  // Never signal a pid that is not this attempt's worker (pid reuse, or a worker of another
+  // instance on another host): its command line must name the attempt's directory.
+  if (!IsWorkerAlive(row)) return true;
   bool gone = ProcessLauncher::KillGroup(static_cast<pid_t>(pid), options_.kill_grace_ms);
   log::Get("executor")->info("job_id={} task={} attempt={} party={}:{} pid={} killed", a.job_id, a.task_name, a.attempt,
                              a.role, a.party_id, pid);
@@ -150,8 +154,9 @@ bool TaskExecutor::Kill(const orm::TaskAttemptRow& a) {
 
 bool TaskExecutor::IsWorkerAlive(const orm::TaskAttemptRow& a) const {
   if (a.pid <= 0) return false;
-  // The config path is on the worker's command line: a reused pid will not match it.
-  return ProcessLauncher::IsAlive(static_cast<pid_t>(a.pid), WorkdirOf(a));
+  // The attempt's directory is on the worker's command line: a reused pid will not match it.
+  // The recorded directory, not ours: another instance of this party may have launched it.
+  return ProcessLauncher::IsAlive(static_cast<pid_t>(a.pid), a.workdir.empty() ? WorkdirOf(a) : a.workdir);
 }
 
 void TaskExecutor::OnExit(pid_t pid, int exit_code, int sig) {

@@ -417,6 +417,13 @@ Status JobParticipant::UpdateProgress(const std::string& job_id, std::int32_t pr
   return Status::OK();
 }
 
+StatusOr<std::size_t> JobParticipant::ReleaseResourcesByHand(const std::string& job_id, const std::string& reason) {
+  auto released = d_.allocations->ReleaseAllOfJob(job_id, d_.clock->NowMs(), "released by hand: " + reason);
+  if (!released.ok()) return released.status();
+  log::Get("resource")->info("job_id={} party={} released={} by hand reason={}", job_id, d_.party_id, *released, reason);
+  return released;
+}
+
 StatusOr<orm::TaskAttemptRow> JobParticipant::AttemptOfToken(const std::string& token) {
   auto a = d_.tasks->GetByToken(token);
   if (!a.ok()) {

@@ -95,6 +95,8 @@ class JobParticipant final {
   Status SyncTaskStatus(const std::string& job_id, const std::string& task_name, std::int32_t attempt,
                         TaskStatus status);
   Status UpdateProgress(const std::string& job_id, std::int32_t progress);
+  /// Admin: releases every allocation this party holds for a job (the reason is logged).
+  StatusOr<std::size_t> ReleaseResourcesByHand(const std::string& job_id, const std::string& reason);
 
   // --- worker reports (authenticated by the attempt token) ---
   /// A worker's status report: running, success, pass or failed (with its error).

@@ -228,23 +228,29 @@ void JobScheduler::RunOnce(ThreadPool& pool) {
 
 void JobScheduler::Admit(std::vector<orm::ScheduleJobRow> waiting) {
   const std::int64_t now = clock_.NowMs();
+  // Queue order: jobs that waited past the aging threshold first (nothing starves), then by
+  // priority, then by how long they have waited. Jobs that do not fit are skipped, not allowed
+  // to block the queue (FATE-Flow's head-of-line quirk), except by a starving job: the parties it
+  // waits for are reserved for it, so capacity freed there accumulates until it fits.
+  auto starving = [&](const orm::ScheduleJobRow& j) { return now - j.waiting_since_ms > options_.aging_ms; };
+  std::stable_sort(waiting.begin(), waiting.end(), [&](const orm::ScheduleJobRow& a, const orm::ScheduleJobRow& b) {
+    if (starving(a) != starving(b)) return starving(a);
+    if (a.priority != b.priority) return a.priority > b.priority;
+    return a.waiting_since_ms < b.waiting_since_ms;
+  });
   // Capacity freed since the last pass: retry refused jobs at once instead of after backoff.
   std::int64_t changes = capacity_changes_.load();
   bool capacity_freed = changes != capacity_seen_;
   capacity_seen_ = changes;
   // Free cores a party reported in this pass: a job needing more there is skipped without asking.
   std::map<std::string, std::int64_t> known_free;
+  std::map<std::string, std::string> reserved;  ///< party -> starving job waiting for it
   for (const auto& job : waiting) {
     auto lock = locks_.Lock(job.job_id, true);
     if (!lock.owns_lock() || !Lease(job)) continue;
     if (job.cancel_signal) {
       (void)EndJob(job, JOB_STATUS_CANCELED, "stopped before it started");
       continue;
-    }
-    {
-      std::lock_guard<std::mutex> guard(state_mutex_);
-      auto it = admit_after_ms_.find(job.job_id);
-      if (!capacity_freed && it != admit_after_ms_.end() && it->second > now) continue;
     }
     auto spec = SpecOf(job);
     if (!spec.ok()) {
@@ -253,12 +259,42 @@ void JobScheduler::Admit(std::vector<orm::ScheduleJobRow> waiting) {
     }
     std::map<std::string, std::int64_t> demand;
     for (const auto& d : (*spec)->demands()) demand[d.party_id()] += d.cores();
+    // A starving job not admitted in this pass (for whatever reason) keeps its parties reserved.
+    auto reserve = [&] {
+      if (!starving(job)) return;
+      for (const auto& [party, cores] : demand) {
+        if (cores > 0 && !reserved.count(party)) reserved[party] = job.job_id;
+      }
+    };
+    {
+      std::lock_guard<std::mutex> guard(state_mutex_);
+      auto it = admit_after_ms_.find(job.job_id);
+      if (!capacity_freed && it != admit_after_ms_.end() && it->second > now) {
+        reserve();
+        continue;
+      }
+    }
     bool hopeless = false;
+    std::string blocked_by;
     for (const auto& [party, cores] : demand) {
       auto it = known_free.find(party);
       if (it != known_free.end() && cores > it->second) hopeless = true;
+      auto r = reserved.find(party);
+      if (cores > 0 && r != reserved.end()) blocked_by = "party " + party + " is reserved for job " + r->second + ", which has waited longest";
     }
-    if (hopeless) continue;
+    if (!blocked_by.empty()) {
+      if (blocked_by != job.waiting_reason) {
+        orm::ScheduleJobPatch patch;
+        patch.set_waiting_reason = true;
+        patch.waiting_reason = blocked_by;
+        (void)schedule_.PatchJob(job.id, patch, now);
+      }
+      continue;
+    }
+    if (hopeless) {
+      reserve();
+      continue;
+    }
 
     std::vector<std::string> parties = PartiesOf(**spec);
     auto replies = partners_.ApplyResources(parties, job.job_id, job.run_epoch);
@@ -290,6 +326,7 @@ void JobScheduler::Admit(std::vector<orm::ScheduleJobRow> waiting) {
       }
       orm::ScheduleJobPatch patch;
       patch.set_waiting_reason = true;
+      patch.set_unreachable = true;
       (void)schedule_.PatchJob(job.id, patch, now);
       {
         std::lock_guard<std::mutex> guard(state_mutex_);
@@ -304,6 +341,12 @@ void JobScheduler::Admit(std::vector<orm::ScheduleJobRow> waiting) {
       (void)EndJob(job, JOB_STATUS_FAILED, refusals);
       continue;
     }
+    std::vector<std::string> silent;
+    for (const auto& r : replies) {
+      if (!r.reached) silent.push_back(r.party_id);
+    }
+    if (TrackUnreachable(job, silent)) continue;
+    reserve();
     if (refusals != job.waiting_reason) {
       orm::ScheduleJobPatch patch;
       patch.set_waiting_reason = true;
@@ -335,8 +378,10 @@ void JobScheduler::DriveJob(const std::string& job_id) {
 // ---------------------------------------------------------------------------------------------
 // Running jobs
 
-void JobScheduler::PollRunningTasks(const orm::ScheduleJobRow& job, const std::vector<orm::ScheduleTaskRow>& tasks,
-                                    const std::vector<orm::ScheduleTaskPartyRow>& parties) {
+std::vector<std::string> JobScheduler::PollRunningTasks(const orm::ScheduleJobRow& job,
+                                                       const std::vector<orm::ScheduleTaskRow>& tasks,
+                                                       const std::vector<orm::ScheduleTaskPartyRow>& parties) {
+  std::vector<std::string> silent;
   std::map<std::string, std::vector<std::pair<std::string, std::int32_t>>> wanted;
   for (const auto& t : tasks) {
     if (t.status != TASK_STATUS_RUNNING) continue;
@@ -348,8 +393,9 @@ void JobScheduler::PollRunningTasks(const orm::ScheduleJobRow& job, const std::v
       }
     }
   }
-  if (wanted.empty()) return;
+  if (wanted.empty()) return silent;
   for (const auto& reply : partners_.CollectTasks(job.job_id, wanted)) {
+    if (!reply.reached) silent.push_back(reply.party_id);
     if (!reply.status.ok()) continue;  // unreachable parties keep their last known status
     for (const auto& report : PartnerStub::ParseCollected(reply)) {
       for (const auto& c : parties) {
@@ -365,6 +411,35 @@ void JobScheduler::PollRunningTasks(const orm::ScheduleJobRow& job, const std::v
       }
     }
   }
+  return silent;
+}
+
+bool JobScheduler::TrackUnreachable(const orm::ScheduleJobRow& job, const std::vector<std::string>& silent) {
+  const std::int64_t now = clock_.NowMs();
+  orm::ScheduleJobPatch patch;
+  patch.set_unreachable = true;
+  if (silent.empty()) {
+    if (job.unreachable_party.empty()) return false;
+    log::Get("scheduler")->info("job_id={} party={} answers again", job.job_id, job.unreachable_party);
+    (void)schedule_.PatchJob(job.id, patch, now);
+    return false;
+  }
+  // Keep the first silent party and when it went silent; a different one restarts the clock.
+  bool same = std::find(silent.begin(), silent.end(), job.unreachable_party) != silent.end();
+  std::int64_t since = same ? job.unreachable_since_ms : now;
+  std::string party = same ? job.unreachable_party : silent.front();
+  if (!same) {
+    patch.unreachable_party = party;
+    patch.unreachable_since_ms = since;
+    (void)schedule_.PatchJob(job.id, patch, now);
+    log::Get("scheduler")->warn("job_id={} party={} does not answer; failing the job after {} ms", job.job_id, party,
+                                options_.partner_grace_ms);
+  }
+  if (now - since < options_.partner_grace_ms) return false;
+  (void)EndJob(job, JOB_STATUS_FAILED,
+               "party " + party + " unreachable for " + std::to_string((now - since) / 1000) + " s (grace period " +
+                   std::to_string(options_.partner_grace_ms / 1000) + " s)");
+  return true;
 }
 
 Status JobScheduler::CreateAttempt(const orm::ScheduleJobRow& job, const orm::ScheduleTaskRow& from,
@@ -483,7 +558,7 @@ Status JobScheduler::DriveRunning(orm::ScheduleJobRow job) {
   FEDFLOW_ASSIGN_OR_RETURN(auto parties, schedule_.ListTaskParties(job.job_id));
 
   // 1. Poll the parties about unfinished tasks and recompute their federated status.
-  PollRunningTasks(job, tasks, parties);
+  if (TrackUnreachable(job, PollRunningTasks(job, tasks, parties))) return Status::OK();
   FEDFLOW_ASSIGN_OR_RETURN(parties, schedule_.ListTaskParties(job.job_id));
   std::map<std::string, const TaskSpec*> task_specs;
   for (const auto& t : spec->tasks()) task_specs[t.name()] = &t;

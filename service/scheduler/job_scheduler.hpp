@@ -36,6 +36,8 @@ struct SchedulerOptions {
   std::int64_t admit_retry_ms = 500;      ///< retry a refused admission after this
   std::int64_t end_sync_retry_ms = 1000;  ///< resend an unconfirmed end after this
   std::int64_t stale_creation_ms = 30000; ///< a job still `ready` this long is re-created
+  std::int64_t aging_ms = 60000;          ///< a job waiting longer reserves the parties it waits for
+  std::int64_t partner_grace_ms = 60000;  ///< a party silent this long fails its running jobs
   std::size_t max_jobs_per_tick = 1000;
 };
 
@@ -75,8 +77,12 @@ class JobScheduler final {
   Status DriveRunning(orm::ScheduleJobRow job);
   Status FinishCreation(const orm::ScheduleJobRow& job);
   /// Polls the parties for running tasks and updates the scheduler's copies and federated rows.
-  void PollRunningTasks(const orm::ScheduleJobRow& job, const std::vector<orm::ScheduleTaskRow>& tasks,
-                        const std::vector<orm::ScheduleTaskPartyRow>& parties);
+  /// Returns the parties that did not answer.
+  std::vector<std::string> PollRunningTasks(const orm::ScheduleJobRow& job, const std::vector<orm::ScheduleTaskRow>& tasks,
+                                            const std::vector<orm::ScheduleTaskPartyRow>& parties);
+  /// Records which party stops answering; true when one has been silent past the grace period
+  /// (the job was then failed with that reason).
+  bool TrackUnreachable(const orm::ScheduleJobRow& job, const std::vector<std::string>& silent);
   void StartTask(const orm::ScheduleJobRow& job, const orm::ScheduleTaskRow& task,
                  const std::vector<orm::ScheduleTaskPartyRow>& parties);
   void HandleEndedTask(const orm::ScheduleJobRow& job, const JobSpec& spec, const orm::ScheduleTaskRow& task,

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "tests/support/federation.hpp"
+#include "tests/support/job_checks.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/test_dirs.hpp"
 
@@ -19,24 +20,10 @@ namespace bj = boost::json;
 
 namespace {
 
-// reader -> transform -> intersect -> train -> evaluate, with FATE module names served by the
-// test provider; three parties: guest 9999, host 10000, arbiter 10001.
-const char* kDsl = R"({"components": {
-  "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
-  "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
-                       "output": {"data": ["data"], "model": ["model"]}},
-  "intersection_0": {"module": "Intersection", "input": {"data": {"data": ["data_transform_0.data"]}},
-                     "output": {"data": ["data"]}},
-  "hetero_lr_0": {"module": "HeteroLR", "input": {"data": {"train_data": ["intersection_0.data"]}},
-                  "output": {"data": ["data"], "model": ["model"]}},
-  "evaluation_0": {"module": "Evaluation", "input": {"data": {"data": ["hetero_lr_0.data"]}},
-                   "output": {"data": ["data"]}}}})";
+const char* const kDsl = testing::kFiveComponentDsl;
 
 std::string Conf(const std::string& job_params = "", const std::string& component_params = "") {
-  return R"({"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999},
-    "role": {"guest": [9999], "host": [10000], "arbiter": [10001]},
-    "job_parameters": {"common": {"task_parallelism": 1)" + job_params + R"(}},
-    "component_parameters": {"common": {}, "role": {)" + component_params + "}}}";
+  return testing::ThreePartyConf(job_params, component_params);
 }
 
 std::unique_ptr<Federation> StartFederation(const std::string& name, int cores = 16) {
@@ -45,34 +32,9 @@ std::unique_ptr<Federation> StartFederation(const std::string& name, int cores =
   return std::move(f).value();
 }
 
-/// Every job row of every party shows `status`; every task attempt row is an end status.
-void CheckEveryPartyEnded(Federation& f, const std::string& job_id, const std::string& status) {
-  for (const auto& party : f.parties()) {
-    auto rows = f.LocalJobs(party, job_id);
-    BOOST_TEST(!rows.empty(), "party " << party << " has no rows");
-    for (const auto& r : rows) {
-      BOOST_TEST(std::string(r.at("status").as_string()) == status,
-                 "party " << party << " role " << r.at("role").as_string() << " is " << r.at("status").as_string());
-    }
-  }
-}
-
-/// No attempt directory anywhere was started twice.
-void CheckNoDoubleStart(Federation& f) {
-  for (const auto& party : f.parties()) {
-    std::string jobs = f.HomeOf(party) + "/jobs";
-    if (!std::filesystem::exists(jobs)) continue;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(jobs)) {
-      BOOST_TEST(e.path().filename() != "DOUBLE_START", "double start: " << e.path());
-    }
-  }
-}
-
-[[maybe_unused]] int CountAttempts(Federation& f, const std::string& party, const std::string& job_id, const std::string& task) {
-  int n = 0;
-  for (const auto& r : f.LocalTasks(party, job_id)) n += r.at("task_name").as_string() == task ? 1 : 0;
-  return n;
-}
+using testing::CheckEveryPartyEnded;
+using testing::CheckNoDoubleStart;
+using testing::CountAttempts;
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 //   action: succeed (default) | fail | crash | hang | pass
 //   seconds: run time before finishing (default 0.05)
 //   fail_attempts: fail while the attempt number is below this, then succeed
+//   hang_attempts: hang while the attempt number is below this, then run normally
 //   exit_code: with action crash, exit with this code instead of aborting
 // It refuses to run twice for one attempt directory (marker file `started`), so a double launch
 // shows up as a failure with reason "double start".
@@ -47,10 +48,11 @@ struct Worker {
     r.body = bj::serialize(body);
     r.timeout_ms = 5000;
     r.headers.emplace_back("X-Fedflow-Task-Token", token);
-    for (int attempt = 0; attempt < 5; ++attempt) {
+    // The server may be restarting: keep trying for about 20 s before giving up.
+    for (int attempt = 0; attempt < 25; ++attempt) {
       auto res = client.Call(r);
-      if (res.ok()) return res->status;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200 * (attempt + 1)));
+      if (res.ok() && res->status < 500) return res->status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 100 * (attempt + 1))));
     }
     return 0;
   }
@@ -61,6 +63,7 @@ struct Worker {
     int code = Post("/v2/worker/task/status", body);
     std::printf("reported %s -> HTTP %d\n", status.c_str(), code);
     std::fflush(stdout);
+    if (code == 0) std::_Exit(5);  // nobody to report to: the detector will notice the exit
   }
 };
 
@@ -139,7 +142,8 @@ int main(int argc, char** argv) {
   std::string action = Str(params, "action", "succeed");
   double seconds = Num(params, "seconds", 0.05);
   int fail_attempts = static_cast<int>(Num(params, "fail_attempts", 0));
-  if (action == "hang") seconds = 1e9;
+  int hang_attempts = static_cast<int>(Num(params, "hang_attempts", 0));
+  if (action == "hang" || attempt < hang_attempts) seconds = 1e9;
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)));
 
   int code = 0;

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <chrono>
 #include <thread>
 
@@ -49,39 +51,49 @@ StatusOr<std::unique_ptr<Federation>> Federation::Start(const std::string& name,
   f->options_ = options;
   std::string root = FreshDir(name);
   for (const auto& setup : parties) {
-    Party p;
-    p.setup = setup;
-    p.port = FreePort();
-    p.home = root + "/party-" + setup.party_id;
     f->party_ids_.push_back(setup.party_id);
-    f->parties_[setup.party_id] = std::move(p);
+    for (int i = 1; i <= std::max(1, setup.instances); ++i) {
+      Server s;
+      s.setup = setup;
+      s.name = i == 1 ? setup.party_id : setup.party_id + "#" + std::to_string(i);
+      s.port = FreePort();
+      s.home = root + "/party-" + setup.party_id + (i == 1 ? "" : "-" + std::to_string(i));
+      f->servers_[s.name] = std::move(s);
+    }
   }
-  for (const auto& id : f->party_ids_) FEDFLOW_RETURN_IF_ERROR(f->Launch(f->parties_[id]));
-  for (const auto& id : f->party_ids_) {
-    if (!f->WaitHealthy(id, 20000)) {
-      return UnavailableError("party " + id + " did not become healthy: " + ReadFile(f->parties_[id].home + "/out.txt"));
+  for (auto& [name, s] : f->servers_) FEDFLOW_RETURN_IF_ERROR(f->Launch(s));
+  for (auto& [name, s] : f->servers_) {
+    if (!f->WaitHealthy(name, 20000)) {
+      return UnavailableError("server " + name + " did not become healthy: " + ReadFile(s.home + "/out.txt"));
     }
   }
   return f;
 }
 
-Status Federation::Launch(Party& p) {
+Status Federation::Launch(Server& p) {
   std::string yaml = "party_id: \"" + p.setup.party_id + "\"\n";
+  yaml += "home: " + p.home + "\n";
+  yaml += "instance_id: \"" + p.setup.party_id + "-" + std::to_string(p.port) + "\"\n";
   yaml += "http: {port: " + std::to_string(p.port) + ", handler_threads: 16}\n";
   yaml += "log: {level: info, console: false}\n";
   yaml += "scheduler: {interval_ms: " + std::to_string(options_.schedule_interval_ms) +
-          ", party_call_timeout_ms: " + std::to_string(options_.party_call_timeout_ms) + ", lease_ms: 3000}\n";
+          ", party_call_timeout_ms: " + std::to_string(options_.party_call_timeout_ms) +
+          ", aging_ms: " + std::to_string(options_.aging_ms) + ", lease_ms: 3000}\n";
   yaml += "detector: {interval_ms: " + std::to_string(options_.detect_interval_ms) +
           ", heartbeat_timeout_ms: " + std::to_string(options_.heartbeat_timeout_ms) +
           ", partner_grace_ms: " + std::to_string(options_.partner_grace_ms) + "}\n";
   yaml += "capacity: {cores: " + std::to_string(p.setup.cores) +
           ", max_running_jobs: " + std::to_string(p.setup.max_running_jobs) + "}\n";
   yaml += "job_defaults: {task_cores: 1, retry_backoff_ms: 100}\n";
-  if (!options_.database_yaml.empty()) yaml += options_.database_yaml + "\n";
+  if (!p.setup.database_yaml.empty()) {
+    yaml += p.setup.database_yaml + "\n";
+  } else if (!options_.database_yaml.empty()) {
+    yaml += options_.database_yaml + "\n";
+  }
   yaml += "partners:\n";
-  for (const auto& [id, other] : parties_) {
+  for (const auto& id : party_ids_) {
     if (id == p.setup.party_id) continue;
-    yaml += "  - {party_id: \"" + id + "\", host: 127.0.0.1, port: " + std::to_string(other.port) + "}\n";
+    yaml += "  - {party_id: \"" + id + "\", host: 127.0.0.1, port: " + std::to_string(servers_.at(id).port) + "}\n";
   }
   yaml += "providers:\n  - {name: test, version: \"1.0\", executable: " + std::string(FEDFLOW_TEST_WORKER_BIN) +
           ", modules: [Reader, DataTransform, Intersection, HeteroLR, HomoLR, FeatureScale, Evaluation, TestModule]}\n";
@@ -95,22 +107,22 @@ Status Federation::Launch(Party& p) {
 }
 
 Federation::~Federation() {
-  for (auto& [id, p] : parties_) {
+  for (auto& [id, p] : servers_) {
     if (p.process && p.process->Running()) {
       p.process->Resume();
       if (p.process->Stop(SIGTERM, 10000) < 0) p.process->Kill9();
     }
   }
   // Workers run in their own process groups and outlive servers by design: end them too.
-  for (auto& [id, p] : parties_) {
+  for (auto& [id, p] : servers_) {
     std::string out;
     RunCommand({"/usr/bin/pkill", "-KILL", "-f", p.home + "/jobs/"}, &out, 5000);
   }
 }
 
-std::uint16_t Federation::PortOf(const std::string& party) const { return parties_.at(party).port; }
-std::string Federation::HomeOf(const std::string& party) const { return parties_.at(party).home; }
-ChildProcess& Federation::ProcessOf(const std::string& party) { return *parties_.at(party).process; }
+std::uint16_t Federation::PortOf(const std::string& server) const { return servers_.at(server).port; }
+std::string Federation::HomeOf(const std::string& server) const { return servers_.at(server).home; }
+ChildProcess& Federation::ProcessOf(const std::string& server) { return *servers_.at(server).process; }
 
 bool Federation::WaitHealthy(const std::string& party, std::int64_t timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -221,10 +233,10 @@ std::vector<bj::object> Federation::LocalTasks(const std::string& party, const s
   return out;
 }
 
-void Federation::Kill9(const std::string& party) { parties_.at(party).process->Kill9(); }
+void Federation::Kill9(const std::string& server) { servers_.at(server).process->Kill9(); }
 
 Status Federation::Restart(const std::string& party) {
-  Party& p = parties_.at(party);
+  Server& p = servers_.at(party);
   if (p.process && p.process->Running()) p.process->Kill9();
   FEDFLOW_RETURN_IF_ERROR(Launch(p));
   if (!WaitHealthy(party, 20000)) return UnavailableError("party " + party + " did not come back");

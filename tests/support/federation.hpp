@@ -23,7 +23,9 @@ struct PartySetup {
   std::string party_id;
   int cores = 16;
   int max_running_jobs = 0;
-  std::string extra_yaml;  ///< appended to the party's service_conf.yaml
+  std::string extra_yaml;     ///< appended to the party's service_conf.yaml
+  int instances = 1;          ///< >1: HA, every instance on `database_yaml` (a shared MySQL database)
+  std::string database_yaml;  ///< replaces the SQLite default for this party
 };
 
 /// Federation-wide settings.
@@ -33,6 +35,7 @@ struct FederationOptions {
   std::int64_t heartbeat_timeout_ms = 5000;
   std::int64_t partner_grace_ms = 5000;
   std::int64_t party_call_timeout_ms = 2000;
+  std::int64_t aging_ms = 60000;
   std::string database_yaml;  ///< replaces the SQLite default (e.g. a MySQL section)
 };
 
@@ -51,9 +54,11 @@ class Federation final {
                                                      const FederationOptions& options = {});
   ~Federation();
 
-  std::uint16_t PortOf(const std::string& party) const;
-  std::string HomeOf(const std::string& party) const;
-  ChildProcess& ProcessOf(const std::string& party);
+  /// Servers are named by party id; the second instance of party P is "P#2".
+  std::uint16_t PortOf(const std::string& server) const;
+  std::string HomeOf(const std::string& server) const;
+  ChildProcess& ProcessOf(const std::string& server);
+  /// Party ids (one per party, the first instance of each).
   const std::vector<std::string>& parties() const { return party_ids_; }
 
   /// Any API call; `body` is sent as JSON for POST, as a query string for GET (flat strings).
@@ -81,17 +86,18 @@ class Federation final {
   bool WaitHealthy(const std::string& party, std::int64_t timeout_ms);
 
  private:
-  struct Party {
+  struct Server {
     PartySetup setup;
+    std::string name;         ///< "9999" or "9999#2"
     std::uint16_t port = 0;
     std::string home;
     std::unique_ptr<ChildProcess> process;
   };
-  Status Launch(Party& p);
+  Status Launch(Server& s);
 
   FederationOptions options_;
   std::vector<std::string> party_ids_;
-  std::map<std::string, Party> parties_;
+  std::map<std::string, Server> servers_;
   http::HttpClient client_;
 };
 
