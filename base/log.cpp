@@ -1,12 +1,17 @@
 #include "base/log.hpp"
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <system_error>
 #include <vector>
 
+#include <spdlog/details/file_helper.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+
+#include "base/ids.hpp"
 
 namespace fedflow {
 namespace log {
@@ -20,7 +25,54 @@ std::mutex& Mutex() {
   return m;
 }
 
+/// Copies every line whose message starts with "job_id=<id>" into that job's schedule.log, so
+/// a job's story at this party is one file (FATE-Flow: logs/<job_id>/fate_flow_schedule.log).
+/// Keeps a few files open; older ones are closed first.
+class JobLogSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit JobLogSink(std::string dir) : dir_(std::move(dir)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::string_view payload(msg.payload.data(), msg.payload.size());
+    if (payload.rfind("job_id=", 0) != 0) return;
+    std::string_view rest = payload.substr(7);
+    std::string job_id(rest.substr(0, rest.find(' ')));
+    if (!IsSafeIdentifier(job_id, 64)) return;
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    auto it = files_.find(job_id);
+    if (it == files_.end()) {
+      if (files_.size() >= kMaxOpen) {
+        files_.erase(order_.front());
+        order_.erase(order_.begin());
+      }
+      auto file = std::make_unique<spdlog::details::file_helper>();
+      try {
+        file->open(JobScheduleLogPath(dir_, job_id));
+      } catch (const spdlog::spdlog_ex&) {
+        return;  // an unwritable job log must not break logging
+      }
+      it = files_.emplace(job_id, std::move(file)).first;
+      order_.push_back(job_id);
+    }
+    it->second->write(formatted);
+    it->second->flush();
+  }
+  void flush_() override {}
+
+ private:
+  static constexpr std::size_t kMaxOpen = 64;
+  std::string dir_;
+  std::map<std::string, std::unique_ptr<spdlog::details::file_helper>> files_;
+  std::vector<std::string> order_;
+};
+
 }  // namespace
+
+std::string JobScheduleLogPath(const std::string& dir, const std::string& job_id) {
+  return (std::filesystem::path(dir) / job_id / "schedule.log").string();
+}
 
 StatusOr<spdlog::level::level_enum> ParseLevel(const std::string& name) {
   static const char* const kNames[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -47,6 +99,7 @@ Status Init(const LogConfig& config) {
         (dir / "error.log").string(), config.max_file_bytes, config.max_files);
     error->set_level(spdlog::level::warn);
     std::vector<spdlog::sink_ptr> sinks{server, error};
+    if (config.job_logs) sinks.push_back(std::make_shared<JobLogSink>(config.dir));
     if (config.console) {
       auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
       console->set_level(spdlog::level::warn);

@@ -21,7 +21,11 @@ struct LogConfig {
   std::size_t max_file_bytes = 16u << 20;  ///< rotation size of each file
   std::size_t max_files = 5;             ///< rotated files kept per log
   bool console = true;                   ///< also print warnings and errors to stderr
+  bool job_logs = true;                  ///< also copy "job_id=<id> ..." lines to <dir>/<id>/schedule.log
 };
+
+/// Path of a job's schedule log under the log directory: <dir>/<job_id>/schedule.log.
+std::string JobScheduleLogPath(const std::string& dir, const std::string& job_id);
 
 /// Creates the named loggers. Safe to call again (replaces the loggers). Fails when the
 /// directory cannot be created or the level is unknown.

@@ -49,6 +49,9 @@ class AllocationRepository {
                          std::int32_t* rows) = 0;
   virtual StatusOr<bool> CompareAndSetStatus(std::uint64_t id, AllocationStatus from, AllocationStatus to,
                                              std::int64_t now_ms, const std::string& reason) = 0;
+  /// Removes the ledger rows of a job that holds nothing (job clean). FailedPrecondition while
+  /// a row is still held.
+  virtual StatusOr<std::size_t> DeleteJob(const std::string& job_id) = 0;
 };
 
 std::unique_ptr<AllocationRepository> MakeAllocationRepository(Database& db);

@@ -49,6 +49,8 @@ class JobRepository {
   virtual Status UpdateProgress(std::uint64_t id, std::int32_t progress, std::int64_t now_ms) = 0;
   /// Sets the waiting reason ("" clears it).
   virtual Status SetWaitingReason(std::uint64_t id, const std::string& reason, std::int64_t now_ms) = 0;
+  /// Sets the job row's description (FATE "notes").
+  virtual Status SetDescription(std::uint64_t id, const std::string& description, std::int64_t now_ms) = 0;
   /// Removes every row of a job (job clean). Returns how many were removed.
   virtual StatusOr<std::size_t> DeleteJob(const std::string& job_id) = 0;
 };

@@ -172,6 +172,41 @@ struct ProviderRow {
   std::int64_t registered_ms = 0;
 };
 
+/// A server instance of this party.
+struct InstanceRow {
+  std::string instance_id;
+  std::string party_id;
+  std::string host;
+  std::int32_t port = 0;
+  std::string version;
+  std::int64_t started_ms = 0;
+  std::int64_t heartbeat_ms = 0;
+};
+
+/// A registered third-party server.
+struct ServerRow {
+  std::string server_name;
+  std::string host;
+  std::int32_t port = 0;
+  std::string protocol;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+};
+
+/// A service of a registered server.
+struct ServiceRow {
+  std::string server_name;
+  std::string service_name;
+  std::string uri;
+  std::string method;
+  std::string params_json;
+  std::string data_json;
+  std::string headers_json;
+  std::string protocol;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+};
+
 /// Optional column changes applied together with a status compare-and-set.
 struct TransitionExtras {
   std::int64_t start_ms = -1;   ///< -1 = leave unchanged

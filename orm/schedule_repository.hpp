@@ -81,6 +81,9 @@ class ScheduleRepository {
   virtual StatusOr<std::vector<ScheduleTaskPartyRow>> ListTaskParties(const std::string& job_id) = 0;
   virtual StatusOr<bool> CompareAndSetPartyStatus(std::uint64_t id, TaskStatus from, TaskStatus to,
                                                   std::int64_t now_ms, const TransitionExtras& extras) = 0;
+
+  /// Removes the job and its task rows (job clean). NotFound when the job is not scheduled here.
+  virtual Status DeleteJob(const std::string& job_id) = 0;
 };
 
 std::unique_ptr<ScheduleRepository> MakeScheduleRepository(Database& db);

@@ -40,6 +40,8 @@ class TaskRepository {
   virtual Status RecordHeartbeat(std::uint64_t id, std::int64_t now_ms) = 0;
   virtual Status RecordExitCode(std::uint64_t id, std::int32_t exit_code, std::int64_t now_ms) = 0;
   virtual Status SetFederatedStatus(std::uint64_t id, TaskStatus status, std::int64_t now_ms) = 0;
+  /// Removes every attempt of a job (job clean). Returns how many were removed.
+  virtual StatusOr<std::size_t> DeleteJob(const std::string& job_id) = 0;
 };
 
 std::unique_ptr<TaskRepository> MakeTaskRepository(Database& db);

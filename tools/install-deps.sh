@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES="ca-certificates g++ make cmake ninja-build pkg-config \
   libboost1.81-dev libboost-test1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   protobuf-compiler libprotobuf-dev \
-  libspdlog-dev libfmt-dev libyaml-cpp-dev libssl-dev \
+  libspdlog-dev libfmt-dev libyaml-cpp-dev libssl-dev zlib1g-dev \
   odb libodb-dev libodb-sqlite-dev libodb-mysql-dev \
   libsqlite3-dev libmariadb-dev libmariadb-dev-compat \
   mariadb-server-core mariadb-client \

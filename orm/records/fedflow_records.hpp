@@ -269,6 +269,55 @@ struct ProviderRecord {
 };
 #pragma db index(ProviderRecord::"ff_provider_key_u") unique members(name, version)
 
+/// Version 2: a running server instance of this party (HA visibility), heartbeated by its detector.
+#pragma db object table("ff_instance")
+struct InstanceRecord {
+#pragma db id type("VARCHAR(128)")
+  std::string instance_id;
+#pragma db type("VARCHAR(64)")
+  std::string party_id;
+  std::string host;
+  std::int32_t port = 0;
+  std::string version;
+  std::int64_t started_ms = 0;
+  std::int64_t heartbeat_ms = 0;
+};
+
+/// Version 2: a third-party server registered through /v2/server/registry (FATE-Flow 2.x).
+#pragma db object table("ff_server")
+struct ServerRecord {
+#pragma db id type("VARCHAR(128)")
+  std::string server_name;
+  std::string host;
+  std::int32_t port = 0;
+#pragma db type("VARCHAR(16)")
+  std::string protocol;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+};
+
+/// Version 2: a service of a registered server (/v2/server/service/registry).
+#pragma db object table("ff_service")
+struct ServiceRecord {
+#pragma db id auto
+  std::uint64_t id = 0;
+#pragma db type("VARCHAR(128)")
+  std::string server_name;
+#pragma db type("VARCHAR(128)")
+  std::string service_name;
+  std::string uri;
+#pragma db type("VARCHAR(16)")
+  std::string method;
+  std::string params_json;
+  std::string data_json;
+  std::string headers_json;
+#pragma db type("VARCHAR(16)")
+  std::string protocol;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+};
+#pragma db index(ServiceRecord::"ff_service_key_u") unique members(server_name, service_name)
+
 /// Sum of an allocation selection (free capacity is derived from it).
 #pragma db view object(AllocationRecord)
 struct AllocationTotalsView {

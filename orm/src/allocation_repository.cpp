@@ -176,6 +176,18 @@ class OdbAllocationRepository final : public AllocationRepository {
     return won;
   }
 
+  StatusOr<std::size_t> DeleteJob(const std::string& job_id) override {
+    std::size_t n = 0;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      std::unique_ptr<AllocationRecord> held(d.query_one<AllocationRecord>(AllocQ::job_id == job_id && AllocQ::status == kHeld));
+      if (held) return FailedPreconditionError("job " + job_id + " still holds resources here");
+      n = static_cast<std::size_t>(d.erase_query<AllocationRecord>(AllocQ::job_id == job_id));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return n;
+  }
+
  private:
   static AllocationTotalsView Totals(odb::database& d, const std::string& party_id) {
     AllocationTotalsView out;

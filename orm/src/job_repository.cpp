@@ -131,6 +131,19 @@ class OdbJobRepository final : public JobRepository {
     });
   }
 
+  Status SetDescription(std::uint64_t id, const std::string& description, std::int64_t now_ms) override {
+    return RetryOnAborted([&] {
+      return RunTransaction(db_, true, [&](odb::database& d) {
+        std::unique_ptr<JobRecord> r(d.find<JobRecord>(id));
+        if (!r) return NotFoundError("job row " + std::to_string(id) + " not found");
+        r->description = Truncate(description);
+        r->updated_ms = now_ms;
+        d.update(*r);
+        return Status::OK();
+      });
+    });
+  }
+
   StatusOr<std::size_t> DeleteJob(const std::string& job_id) override {
     std::size_t n = 0;
     Status s = RunTransaction(db_, true, [&](odb::database& d) {

@@ -232,6 +232,17 @@ class OdbScheduleRepository final : public ScheduleRepository {
                                         now_ms, extras);
   }
 
+  Status DeleteJob(const std::string& job_id) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      if (d.erase_query<ScheduleJobRecord>(JobQ::job_id == job_id) == 0) {
+        return NotFoundError("job " + job_id + " is not scheduled by this party");
+      }
+      d.erase_query<ScheduleTaskRecord>(TaskQ::job_id == job_id);
+      d.erase_query<ScheduleTaskPartyRecord>(PartyQ::job_id == job_id);
+      return Status::OK();
+    });
+  }
+
  private:
   static void PersistTasks(odb::database& d, std::vector<ScheduleTaskRow>& tasks,
                            std::vector<ScheduleTaskPartyRow>& parties) {

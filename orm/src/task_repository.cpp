@@ -124,6 +124,16 @@ class OdbTaskRepository final : public TaskRepository {
     });
   }
 
+  StatusOr<std::size_t> DeleteJob(const std::string& job_id) override {
+    std::size_t n = 0;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      n = static_cast<std::size_t>(d.erase_query<TaskAttemptRecord>(TaskQ::job_id == job_id));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return n;
+  }
+
  private:
   StatusOr<TaskAttemptRow> QueryOne(const TaskQ& q, const std::string& what) {
     TaskAttemptRow out;

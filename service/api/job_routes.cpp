@@ -9,6 +9,7 @@
 #include "proto/status_names.hpp"
 #include "service/api/request_args.hpp"
 #include "service/api/views.hpp"
+#include "service/dsl/fate_dag.hpp"
 #include "service/dsl/fate_dsl.hpp"
 #include "service/dsl/spec_json.hpp"
 #include "service/http/envelope.hpp"
@@ -23,25 +24,6 @@ using http::JsonError;
 using http::JsonOk;
 
 namespace {
-
-/// Parses the job of a submit/plan body: FATE 1.x {dsl, runtime_conf} (or job_dsl/job_runtime_conf).
-StatusOr<JobSpec> ParseJobBody(const bj::object& args, const dsl::PlanContext& ctx) {
-  const bj::value* dsl = args.if_contains("dsl");
-  if (!dsl) dsl = args.if_contains("job_dsl");
-  const bj::value* conf = args.if_contains("runtime_conf");
-  if (!conf) conf = args.if_contains("job_runtime_conf");
-  if (!dsl || !conf) {
-    return Status(StatusCode::kInvalidArgument,
-                  "the body must carry the job: {\"dsl\": {...}, \"runtime_conf\": {...}} (FATE 1.x job files)")
-        .set_api_code(1000);
-  }
-  auto spec = dsl::ParseFateDsl(*dsl, *conf, ctx);
-  if (!spec.ok()) {
-    Status s = spec.status();
-    return s.set_api_code(1000);
-  }
-  return spec;
-}
 
 bj::object PlanView(const JobSpec& spec) {
   bj::object params{{"job_type", spec.params().job_type()},
@@ -125,28 +107,6 @@ StatusOr<orm::JobFilter> FilterOf(const bj::object& args) {
   return f;
 }
 
-/// The party that schedules a job known here (its initiator), or NotFound.
-StatusOr<std::string> SchedulerPartyOf(const JobApiDeps& d, const std::string& job_id) {
-  auto rows = d.jobs->ListByJob(job_id);
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status(StatusCode::kNotFound, "job " + job_id + " does not exist at party " + d.party_id).set_api_code(1001);
-  return rows->front().scheduler_party_id;
-}
-
-/// Runs `local` when this party schedules the job, else forwards `path` with `body` to the
-/// job's scheduler party and relays its answer.
-HttpResponse AtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& path, const bj::object& body,
-                         const std::function<HttpResponse()>& local) {
-  auto scheduled = d.schedule->GetJob(job_id);
-  if (scheduled.ok()) return local();
-  auto scheduler_party = SchedulerPartyOf(d, job_id);
-  if (!scheduler_party.ok()) return JsonError(scheduler_party.status());
-  if (*scheduler_party == d.party_id) return JsonError(scheduled.status());
-  auto replies = d.parties->Send({{*scheduler_party, path, json::Dump(body), interconnect::NewCommandKey(job_id, "fwd")}});
-  if (!replies[0].status.ok()) return JsonError(replies[0].status);
-  return JsonOk(replies[0].data, "forwarded to scheduler party " + *scheduler_party);
-}
-
 HttpResponse FederatedStatus(const JobApiDeps& d, const std::string& job_id) {
   auto job = d.schedule->GetJob(job_id);
   if (!job.ok()) {
@@ -205,13 +165,75 @@ HttpResponse FederatedStatus(const JobApiDeps& d, const std::string& job_id) {
 
 }  // namespace
 
+StatusOr<std::string> SchedulerPartyOf(const JobApiDeps& d, const std::string& job_id) {
+  auto rows = d.jobs->ListByJob(job_id);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status(StatusCode::kNotFound, "job " + job_id + " does not exist at party " + d.party_id).set_api_code(1001);
+  return rows->front().scheduler_party_id;
+}
+
+HttpResponse AtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& path, const bj::object& body,
+                         const std::function<HttpResponse()>& local) {
+  auto scheduled = d.schedule->GetJob(job_id);
+  if (scheduled.ok()) return local();
+  auto scheduler_party = SchedulerPartyOf(d, job_id);
+  if (!scheduler_party.ok()) return JsonError(scheduler_party.status());
+  if (*scheduler_party == d.party_id) return JsonError(scheduled.status());
+  auto replies = d.parties->Send({{*scheduler_party, path, json::Dump(body), interconnect::NewCommandKey(job_id, "fwd")}});
+  if (!replies[0].status.ok()) return JsonError(replies[0].status);
+  return JsonOk(replies[0].data, "forwarded to scheduler party " + *scheduler_party);
+}
+
+StatusOr<JobSpec> ParseJobBody(const bj::object& args, const JobApiDeps& d) {
+  const dsl::PlanContext ctx = d.plan_context();
+  auto with_code = [](Status s) { return s.set_api_code(1000); };
+  // FATE-Flow 2.x: {"dag_schema": {...}} (or its YAML text), or the DAG itself.
+  const bj::value* dag = args.if_contains("dag_schema");
+  bj::value bare;
+  if (!dag && args.contains("dag") && args.contains("schema_version")) {
+    bare = bj::object{{"schema_version", args.at("schema_version")}, {"dag", args.at("dag")}};
+    if (args.contains("kind")) bare.as_object()["kind"] = args.at("kind");
+    dag = &bare;
+  }
+  if (dag) {
+    bj::value parsed;
+    if (dag->is_string()) {
+      auto from_yaml = dsl::YamlToJson(std::string(dag->as_string()), "dag_schema");
+      if (!from_yaml.ok()) return with_code(from_yaml.status());
+      parsed = *from_yaml;
+      dag = &parsed;
+    }
+    auto spec = dsl::ParseFateDag(*dag, d.party_id, ctx);
+    if (!spec.ok()) return with_code(spec.status());
+    return spec;
+  }
+  const bj::value* dsl = args.if_contains("dsl");
+  if (!dsl) dsl = args.if_contains("job_dsl");
+  const bj::value* conf = args.if_contains("runtime_conf");
+  if (!conf) conf = args.if_contains("job_runtime_conf");
+  if (!dsl || !conf) {
+    return with_code(InvalidArgumentError(
+        "the body must carry the job: {\"dsl\": {...}, \"runtime_conf\": {...}} (FATE 1.x job files) or "
+        "{\"dag_schema\": {...}} (a FATE-Flow 2.x DAG)"));
+  }
+  auto spec = dsl::ParseFateDsl(*dsl, *conf, ctx);
+  if (!spec.ok()) return with_code(spec.status());
+  if (spec->initiator().party_id() != d.party_id) {
+    return with_code(InvalidArgumentError("runtime_conf.initiator is party " + spec->initiator().party_id() +
+                                          ", but this server is party " + d.party_id +
+                                          ": submit the job at its initiator"));
+  }
+  return spec;
+}
+
 void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
-  const http::RouteDoc submit_doc{"application", "Submit a job (FATE 1.x DSL + runtime conf); answers its job_id.",
-                                  "dsl, runtime_conf (objects); header user_name"};
+  const http::RouteDoc submit_doc{"application",
+                                  "Submit a job (FATE 1.x DSL + runtime conf, or a FATE-Flow 2.x DAG); answers its job_id.",
+                                  "dsl + runtime_conf (objects), or dag_schema (object or YAML text); header user_name"};
   auto submit = [d](const HttpRequest& req) -> HttpResponse {
     auto args = Args(req);
     if (!args.ok()) return JsonError(Status(args.status()).set_api_code(1000));
-    auto spec = ParseJobBody(*args, d.plan_context());
+    auto spec = ParseJobBody(*args, d);
     if (!spec.ok()) return JsonError(spec.status());
     spec->set_user_name(req.Header("user_name"));
     spec->set_description(OptionalString(*args, "description").value_or(""));
@@ -227,11 +249,11 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
 
   router.Add("POST", "/v2/job/plan",
              {"application", "Dry run: validate a job and answer the per-party task plan without creating it.",
-              "dsl, runtime_conf"},
+              "dsl + runtime_conf, or dag_schema"},
              [d](const HttpRequest& req) -> HttpResponse {
                auto args = Args(req);
                if (!args.ok()) return JsonError(Status(args.status()).set_api_code(1000));
-               auto spec = ParseJobBody(*args, d.plan_context());
+               auto spec = ParseJobBody(*args, d);
                if (!spec.ok()) return JsonError(spec.status());
                return JsonOk(PlanView(*spec));
              });
@@ -394,6 +416,174 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
              original("dsl"));
   router.Add("GET", "/v2/job/conf", {"application", "The runtime conf the job was submitted with.", "job_id (required)"},
              original("conf"));
+
+  router.Add("GET", "/v2/job/task/list/query",
+             {"application", "Page through this party's task attempts of a job.",
+              "job_id (required), limit (default 20), page (from 1), role, party_id, task_name"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               auto limit = OptionalInt(*args, "limit", 20, 1, 1000);
+               auto page = OptionalInt(*args, "page", 1, 1, 1000000);
+               if (!id.ok()) return JsonError(id.status());
+               if (!limit.ok()) return JsonError(limit.status());
+               if (!page.ok()) return JsonError(page.status());
+               std::string role = OptionalString(*args, "role").value_or("");
+               std::string party = OptionalString(*args, "party_id").value_or("");
+               std::string task = OptionalString(*args, "task_name").value_or("");
+               auto rows = d.tasks->ListByJob(*id);
+               if (!rows.ok()) return JsonError(rows.status());
+               std::vector<orm::TaskAttemptRow> selected;
+               for (const auto& r : *rows) {
+                 if ((role.empty() || r.role == role) && (party.empty() || r.party_id == party) &&
+                     (task.empty() || r.task_name == task)) {
+                   selected.push_back(r);
+                 }
+               }
+               bj::array out;
+               std::size_t from = static_cast<std::size_t>((*page - 1) * *limit);
+               for (std::size_t i = from; i < selected.size() && i < from + static_cast<std::size_t>(*limit); ++i) {
+                 out.push_back(TaskAttemptView(selected[i]));
+               }
+               return JsonOk(bj::object{{"count", selected.size()}, {"data", std::move(out)}});
+             });
+
+  router.Add("POST", "/v2/job/queue/clean",
+             {"application", "Stop (as canceled) every waiting job this party schedules.", ""},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto waiting = d.schedule->ListJobsByStatus({JOB_STATUS_WAITING}, 100000);
+               if (!waiting.ok()) return JsonError(waiting.status());
+               bj::object result;
+               for (const auto& job : *waiting) {
+                 Status s = d.scheduler->Stop(job.job_id, JOB_STATUS_CANCELED, "queue cleaned");
+                 result[job.job_id] = s.ok() ? "canceled" : s.message();
+               }
+               return JsonOk(std::move(result));
+             });
+
+  router.Add("POST", "/v2/job/clean",
+             {"application",
+              "Forget an ended job at this party: its rows, resource ledger and task directories (logs stay). A "
+              "job still running is stopped first.",
+              "job_id (required)"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               auto local = d.jobs->ListByJob(*id);
+               auto scheduled = d.schedule->GetJob(*id);
+               if (!local.ok()) return JsonError(local.status());
+               if (local->empty() && !scheduled.ok()) {
+                 return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(1001));
+               }
+               if (scheduled.ok()) {
+                 if (!IsEndStatus(scheduled->status)) {
+                   Status stopped = d.scheduler->Stop(*id, JOB_STATUS_CANCELED, "cleaned");
+                   if (!stopped.ok()) return JsonError(stopped);
+                 }
+                 Status forgotten = d.scheduler->Forget(*id);
+                 if (!forgotten.ok()) return JsonError(forgotten);
+               }
+               auto removed = d.participant->CleanJob(*id);
+               if (!removed.ok()) return JsonError(removed.status());
+               return JsonOk(bj::object{{"job_id", *id}, {"rows_removed", *removed}, {"scheduler_rows_removed", scheduled.ok()}});
+             });
+
+  router.Add("GET", "/v2/job/data/view",
+             {"application", "The tables each party's Reader components read in a job.", "job_id (required)"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               auto rows = d.jobs->ListByJob(*id);
+               if (!rows.ok()) return JsonError(rows.status());
+               if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(1001));
+               auto spec = dsl::SpecFromJson(rows->front().plan_json);
+               if (!spec.ok()) return JsonError(spec.status());
+               bj::object view;
+               for (const auto& t : spec->tasks()) {
+                 for (const auto& p : t.parties()) {
+                   auto params = json::Parse(p.parameters_json(), "parameters");
+                   if (!params.ok() || !params->is_object()) continue;
+                   const bj::object& o = params->as_object();
+                   // 1.x Reader: {"table": {namespace, name}}; 2.x reader: {namespace, name}.
+                   const bj::object* table = &o;
+                   if (const bj::value* tv = o.if_contains("table"); tv && tv->is_object()) table = &tv->as_object();
+                   const bj::value* ns = table->if_contains("namespace");
+                   const bj::value* nm = table->if_contains("name");
+                   if (!ns || !nm || !ns->is_string() || !nm->is_string()) continue;
+                   bj::value& by_role = view[p.role()];
+                   if (!by_role.is_object()) by_role = bj::object();
+                   bj::value& list = by_role.as_object()[p.party_id()];
+                   if (!list.is_array()) list = bj::array();
+                   list.as_array().push_back(bj::object{{"namespace", *ns}, {"name", *nm}, {"task_name", t.name()}});
+                 }
+               }
+               return JsonOk(bj::object{{"job_id", *id}, {"data_view", std::move(view)}});
+             });
+
+  router.Add("POST", "/v2/job/notes/add",
+             {"application", "Set the notes (description) of this party's job rows.",
+              "job_id (required), notes (required), role, party_id"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               auto notes = RequireString(*args, "notes");
+               if (!id.ok()) return JsonError(id.status());
+               if (!notes.ok()) return JsonError(notes.status());
+               std::string role = OptionalString(*args, "role").value_or("");
+               std::string party = OptionalString(*args, "party_id").value_or("");
+               auto rows = d.jobs->ListByJob(*id);
+               if (!rows.ok()) return JsonError(rows.status());
+               int updated = 0;
+               for (const auto& r : *rows) {
+                 if ((!role.empty() && r.role != role) || (!party.empty() && r.party_id != party)) continue;
+                 Status s = d.jobs->SetDescription(r.id, *notes, d.clock->NowMs());
+                 if (!s.ok()) return JsonError(s);
+                 ++updated;
+               }
+               if (updated == 0) return JsonError(Status(StatusCode::kNotFound, "no matching row of job " + *id + " at party " + d.party_id).set_api_code(1001));
+               return JsonOk(bj::object{{"job_id", *id}, {"updated", updated}});
+             });
+
+  router.Add("GET", "/v2/job/dag/dependency",
+             {"application", "The job's component graph: components, modules and the data/model edges between them.",
+              "job_id (required)"},
+             [d](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               auto id = RequireJobId(*args);
+               if (!id.ok()) return JsonError(id.status());
+               auto rows = d.jobs->ListByJob(*id);
+               if (!rows.ok()) return JsonError(rows.status());
+               if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(1001));
+               auto spec = dsl::SpecFromJson(rows->front().plan_json);
+               if (!spec.ok()) return JsonError(spec.status());
+               bj::array components;
+               bj::object modules, dependencies;
+               for (const auto& t : spec->tasks()) {
+                 components.push_back(bj::object{{"component_name", t.name()}});
+                 modules[t.name()] = t.module();
+                 bj::array ups;
+                 for (const auto& up : t.upstream()) {
+                   std::string type = "data";
+                   for (const auto& in : t.inputs()) {
+                     if (in.producer() == up && in.kind() != "data") type = "model";
+                   }
+                   ups.push_back(bj::object{{"component_name", up}, {"type", type}});
+                 }
+                 dependencies[t.name()] = std::move(ups);
+               }
+               return JsonOk(bj::object{{"component_list", std::move(components)},
+                                        {"component_module", std::move(modules)},
+                                        {"dependencies", std::move(dependencies)}});
+             });
 }
 
 void RegisterSchedulerRoutes(http::Router& router, JobApiDeps d) {

@@ -5,13 +5,18 @@
 #include <functional>
 #include <string>
 
+#include <boost/json/object.hpp>
+
+#include "base/clock.hpp"
 #include "orm/job_repository.hpp"
 #include "orm/schedule_repository.hpp"
 #include "orm/task_repository.hpp"
 #include "service/dsl/plan_context.hpp"
 #include "service/http/router.hpp"
 #include "service/interconnect/party_client.hpp"
+#include "service/partner/job_participant.hpp"
 #include "service/scheduler/job_scheduler.hpp"
+#include "service/state/server_state.hpp"
 
 namespace fedflow::api {
 
@@ -24,9 +29,23 @@ struct JobApiDeps {
   orm::TaskRepository* tasks = nullptr;
   orm::ScheduleRepository* schedule = nullptr;
   interconnect::PartyClient* parties = nullptr;
+  partner::JobParticipant* participant = nullptr;
+  state::ServerState* server_state = nullptr;
+  std::string logs_dir;
+  const Clock* clock = nullptr;
   std::function<dsl::PlanContext()> plan_context;
   std::function<void(const std::string&)> nudge;
 };
+
+/// The party that schedules a job known here (from this party's job rows), or NotFound (1001).
+StatusOr<std::string> SchedulerPartyOf(const JobApiDeps& d, const std::string& job_id);
+/// Runs `local` when this party schedules the job, else forwards `path` with `body` to the job's
+/// scheduler party and relays its answer.
+http::HttpResponse AtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& path,
+                               const boost::json::object& body, const std::function<http::HttpResponse()>& local);
+/// Parses the job of a submit/plan body: FATE 1.x {dsl, runtime_conf} (or job_dsl and
+/// job_runtime_conf), or FATE-Flow 2.x {dag_schema} (an object, or YAML/JSON text) or a bare DAG.
+StatusOr<JobSpec> ParseJobBody(const boost::json::object& args, const JobApiDeps& d);
 
 void RegisterJobRoutes(http::Router& router, JobApiDeps deps);
 void RegisterSchedulerRoutes(http::Router& router, JobApiDeps deps);

@@ -9,11 +9,16 @@
 #include "orm/command_repository.hpp"
 #include "orm/database.hpp"
 #include "orm/job_repository.hpp"
+#include "orm/registry_repository.hpp"
 #include "orm/schedule_repository.hpp"
 #include "orm/task_repository.hpp"
+#include "service/api/admin_routes.hpp"
+#include "service/api/compat_routes.hpp"
 #include "service/api/job_routes.hpp"
+#include "service/api/log_routes.hpp"
 #include "service/api/partner_routes.hpp"
 #include "service/api/provider_routes.hpp"
+#include "service/api/registry_routes.hpp"
 #include "service/api/resource_routes.hpp"
 #include "service/api/server_routes.hpp"
 #include "service/detector/detector.hpp"
@@ -28,6 +33,7 @@
 #include "service/scheduler/job_scheduler.hpp"
 #include "service/scheduler/partner_stub.hpp"
 #include "service/scheduler/scheduling_loop.hpp"
+#include "service/state/server_state.hpp"
 
 #ifndef FEDFLOW_VERSION
 #define FEDFLOW_VERSION "0.0.0"
@@ -48,6 +54,8 @@ struct ServerApp::Impl {
   std::unique_ptr<orm::AllocationRepository> allocations;
   std::unique_ptr<orm::CommandRepository> commands;
   std::unique_ptr<orm::ProviderRepository> provider_rows;
+  std::unique_ptr<orm::RegistryRepository> registry;
+  state::ServerState server_state;
   std::unique_ptr<lifecycle::JobLifecycle> job_lifecycle;
   std::unique_ptr<lifecycle::TaskLifecycle> task_lifecycle;
   std::unique_ptr<executor::ProviderRegistry> providers;
@@ -84,6 +92,7 @@ Status ServerApp::Impl::OpenStores() {
   allocations = orm::MakeAllocationRepository(*db);
   commands = orm::MakeCommandRepository(*db);
   provider_rows = orm::MakeProviderRepository(*db);
+  registry = orm::MakeRegistryRepository(*db);
   orm::EngineCapacityRow capacity;
   capacity.engine = c.engine;
   capacity.party_id = c.party_id;
@@ -188,6 +197,7 @@ Status ServerApp::Start() {
   pd.executor = s.executor.get();
   pd.clock = &s.clock;
   pd.nudge_scheduler = nudge_scheduler;
+  pd.server_state = &s.server_state;
   s.participant = std::make_unique<partner::JobParticipant>(pd);
 
   sched::SchedulerOptions so;
@@ -203,6 +213,7 @@ Status ServerApp::Start() {
                                                    static_cast<std::size_t>(c.max_concurrent_jobs_per_tick));
   sched::SchedulingLoop* loop = s.loop.get();
   s.scheduler->set_nudge([loop](const std::string& job_id) { loop->Nudge(job_id); });
+  s.scheduler->set_server_state(&s.server_state);
 
   // Routes.
   api::ServerIdentity identity{c.party_id, c.instance_id, FEDFLOW_VERSION, c.database.engine, s.db->schema_version(),
@@ -213,6 +224,8 @@ Status ServerApp::Start() {
   api::RegisterWorkerRoutes(s.router, *s.participant);
   api::RegisterProviderRoutes(s.router, *s.providers);
   api::RegisterResourceRoutes(s.router, c.engine, *s.allocations, *s.participant);
+  api::RegisterLogRoutes(s.router, c.log.dir, *s.tasks);
+  api::RegisterRegistryRoutes(s.router, c.party_id, *s.registry, s.clock);
   api::JobApiDeps jd;
   jd.party_id = c.party_id;
   jd.scheduler = s.scheduler.get();
@@ -220,11 +233,18 @@ Status ServerApp::Start() {
   jd.tasks = s.tasks.get();
   jd.schedule = s.schedule.get();
   jd.parties = s.party_client.get();
+  jd.participant = s.participant.get();
+  jd.server_state = &s.server_state;
+  jd.logs_dir = c.log.dir;
+  jd.clock = &s.clock;
   Impl* impl = &s;
   jd.plan_context = [impl] { return impl->PlanContext(); };
   jd.nudge = [loop](const std::string& job_id) { loop->Nudge(job_id); };
   api::RegisterJobRoutes(s.router, jd);
   api::RegisterSchedulerRoutes(s.router, jd);
+  api::RegisterAdminRoutes(s.router, jd);
+  api::RegisterCompatRoutes(s.router);
+  api::RegisterApiListing(s.router);
 
   // Restart reconciliation: before serving, fail attempts whose workers died with the previous
   // process and release what ended jobs still hold; then keep doing it periodically.
@@ -232,6 +252,14 @@ Status ServerApp::Start() {
   dopt.instance_id = c.instance_id;
   dopt.interval_ms = c.detect_interval_ms;
   dopt.heartbeat_timeout_ms = c.heartbeat_timeout_ms;
+  orm::InstanceRow instance{c.instance_id, c.party_id, c.http.host, c.http.port, FEDFLOW_VERSION, s.clock.NowMs(),
+                            s.clock.NowMs()};
+  orm::RegistryRepository* registry = s.registry.get();
+  Clock* clock = &s.clock;
+  dopt.also_each_pass = [registry, clock, instance]() mutable {
+    instance.heartbeat_ms = clock->NowMs();
+    (void)registry->UpsertInstance(instance);
+  };
   s.detector = std::make_unique<detector::Detector>(
       dopt, *s.jobs, *s.tasks, *s.allocations, *s.commands, *s.task_lifecycle, *s.executor, s.clock,
       [&s, nudge_scheduler](const orm::TaskAttemptRow& attempt) {
@@ -277,6 +305,8 @@ void ServerApp::Stop() {
   s.db.reset();
   if (s.started) log::Get("app")->info("party_id={} instance_id={} stopped", s.config.party_id, s.config.instance_id);
 }
+
+std::vector<http::RouteInfo> ServerApp::Routes() const { return impl_->router.Routes(); }
 
 std::uint16_t ServerApp::port() const { return impl_->http_server ? impl_->http_server->port() : 0; }
 

@@ -7,6 +7,7 @@
 
 #include "base/status.hpp"
 #include "service/app/config.hpp"
+#include "service/http/router.hpp"
 
 namespace fedflow::app {
 
@@ -25,6 +26,8 @@ class ServerApp final {
   void Stop();
   /// Bound HTTP port (after Start).
   std::uint16_t port() const;
+  /// Every route served (after Start): the source of docs/api.md.
+  std::vector<http::RouteInfo> Routes() const;
 
  private:
   struct Impl;

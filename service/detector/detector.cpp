@@ -125,6 +125,7 @@ DetectorReport Detector::RunOnce() {
   DetectorReport report;
   CheckWorkers(report);
   ReleaseLeakedAllocations(report);
+  if (options_.also_each_pass) options_.also_each_pass();
   const std::int64_t now = clock_.NowMs();
   if (now - last_purge_ms_ > 3600000) {
     last_purge_ms_ = now;

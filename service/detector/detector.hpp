@@ -33,6 +33,7 @@ struct DetectorOptions {
   std::int64_t heartbeat_timeout_ms = 30000;
   std::int64_t launch_grace_ms = 10000;        ///< running without a pid this long: never launched
   std::int64_t command_log_ttl_ms = 86400000;  ///< keep interconnect answers one day
+  std::function<void()> also_each_pass;        ///< extra periodic work (the instance heartbeat)
 };
 
 /// What one pass found and did (logged, and returned for tests).

@@ -40,6 +40,12 @@ TaskExecutor::~TaskExecutor() { launcher_.reset(); }
 
 std::string TaskExecutor::WorkdirOf(const orm::TaskAttemptRow& a) const { return AttemptPath(options_.jobs_dir, a); }
 
+void TaskExecutor::RemoveJobDirectory(const std::string& job_id) {
+  if (job_id.empty() || job_id.find('/') != std::string::npos || job_id == "." || job_id == "..") return;
+  std::error_code ec;
+  fs::remove_all(fs::path(options_.jobs_dir) / job_id, ec);
+}
+
 std::string TaskExecutor::LogPathOf(const orm::TaskAttemptRow& a) const {
   return AttemptPath(options_.logs_dir, a) + "/task.log";
 }

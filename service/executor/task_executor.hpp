@@ -59,6 +59,8 @@ class TaskExecutor final {
   bool IsWorkerAlive(const orm::TaskAttemptRow& attempt) const;
 
   std::string WorkdirOf(const orm::TaskAttemptRow& attempt) const;
+  /// Deletes jobs/<job_id>/ (job clean).
+  void RemoveJobDirectory(const std::string& job_id);
   std::string LogPathOf(const orm::TaskAttemptRow& attempt) const;
 
  private:

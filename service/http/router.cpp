@@ -2,6 +2,7 @@
 
 #include "base/log.hpp"
 #include "service/http/envelope.hpp"
+#include "service/json/json.hpp"
 
 namespace fedflow::http {
 
@@ -23,6 +24,14 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
     r.status = 405;
     r.headers.emplace_back("Allow", allowed);
     return r;
+  }
+  // Every route answers a malformed JSON body the same way, whatever it reads (uploads of raw
+  // files declare another content type).
+  const std::string& type = request.Header("content-type");
+  bool json_body = type.empty() || type.find("json") != std::string::npos;
+  if (json_body && request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    auto parsed = json::Parse(request.body, "request body");
+    if (!parsed.ok()) return JsonError(parsed.status());
   }
   try {
     return it->second.handler(request);

@@ -196,6 +196,11 @@ Status JobParticipant::UpdateJobStatus(const std::string& job_id, JobStatus targ
 
 StatusOr<GrantReply> JobParticipant::ApplyResources(const std::string& job_id, std::int32_t epoch) {
   FEDFLOW_ASSIGN_OR_RETURN(auto spec, SpecOf(job_id));
+  if (d_.server_state && d_.server_state->draining()) {
+    GrantReply reply;
+    reply.reason = "party " + d_.party_id + " is draining (" + d_.server_state->reason() + "): no new job starts there";
+    return reply;
+  }
   orm::AllocationRow request;
   request.job_id = job_id;
   request.party_id = d_.party_id;
@@ -415,6 +420,31 @@ Status JobParticipant::UpdateProgress(const std::string& job_id, std::int32_t pr
   if (!rows.ok()) return rows.status();
   for (const auto& row : *rows) FEDFLOW_RETURN_IF_ERROR(d_.jobs->UpdateProgress(row.id, progress, d_.clock->NowMs()));
   return Status::OK();
+}
+
+StatusOr<std::size_t> JobParticipant::CleanJob(const std::string& job_id) {
+  auto rows = d_.jobs->ListByJob(job_id);
+  if (!rows.ok()) return rows.status();
+  for (const auto& r : *rows) {
+    if (!IsEndStatus(r.status)) {
+      return FailedPreconditionError("job " + job_id + " is " + JobStatusName(r.status) + " at " + r.role + ":" +
+                                     r.party_id + ": stop it before cleaning");
+    }
+  }
+  auto allocations = d_.allocations->DeleteJob(job_id);
+  if (!allocations.ok()) return allocations.status();
+  auto tasks = d_.tasks->DeleteJob(job_id);
+  if (!tasks.ok()) return tasks.status();
+  auto jobs = d_.jobs->DeleteJob(job_id);
+  if (!jobs.ok()) return jobs.status();
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    spec_cache_.erase(job_id);
+  }
+  std::size_t removed = *allocations + *tasks + *jobs;
+  d_.executor->RemoveJobDirectory(job_id);
+  log::Get("scheduler")->info("job_id={} party={} cleaned rows={}", job_id, d_.party_id, removed);
+  return removed;
 }
 
 StatusOr<std::size_t> JobParticipant::ReleaseResourcesByHand(const std::string& job_id, const std::string& reason) {

@@ -20,6 +20,7 @@
 #include "service/executor/provider_registry.hpp"
 #include "service/executor/task_executor.hpp"
 #include "service/lifecycle/lifecycle.hpp"
+#include "service/state/server_state.hpp"
 
 namespace fedflow::partner {
 
@@ -62,6 +63,8 @@ struct ParticipantDeps {
   /// Tells the job's scheduler to look at the job now (a worker reported).
   std::function<void(const std::string& job_id, const std::string& scheduler_party_id)> nudge_scheduler;
   JobAdmissionCheck admission_check;
+  /// While draining, resource requests are refused (running jobs continue).
+  const state::ServerState* server_state = nullptr;
 };
 
 /// Thread-safe.
@@ -95,6 +98,9 @@ class JobParticipant final {
   Status SyncTaskStatus(const std::string& job_id, const std::string& task_name, std::int32_t attempt,
                         TaskStatus status);
   Status UpdateProgress(const std::string& job_id, std::int32_t progress);
+  /// Forgets an ended job at this party: its rows, ledger rows and working directory (logs are
+  /// kept). FailedPrecondition while any of its rows here has not ended.
+  StatusOr<std::size_t> CleanJob(const std::string& job_id);
   /// Admin: releases every allocation this party holds for a job (the reason is logged).
   StatusOr<std::size_t> ReleaseResourcesByHand(const std::string& job_id, const std::string& reason);
 

@@ -119,6 +119,10 @@ bool JobScheduler::Lease(const orm::ScheduleJobRow& job) {
 // Submit
 
 StatusOr<SubmitResult> JobScheduler::Submit(JobSpec spec) {
+  if (server_state_ && server_state_->draining()) {
+    return UnavailableError("server " + options_.instance_id + " is draining (" + server_state_->reason() +
+                            "): submit to another instance or try later");
+  }
   const std::int64_t now = clock_.NowMs();
   spec.set_job_id(NewJobId(now));
   std::vector<std::string> parties = PartiesOf(spec);
@@ -228,6 +232,17 @@ void JobScheduler::RunOnce(ThreadPool& pool) {
 
 void JobScheduler::Admit(std::vector<orm::ScheduleJobRow> waiting) {
   const std::int64_t now = clock_.NowMs();
+  if (server_state_ && server_state_->draining()) {
+    for (const auto& job : waiting) {
+      std::string reason = "the scheduling server " + options_.instance_id + " is draining: no new job starts";
+      if (job.waiting_reason == reason) continue;
+      orm::ScheduleJobPatch patch;
+      patch.set_waiting_reason = true;
+      patch.waiting_reason = reason;
+      (void)schedule_.PatchJob(job.id, patch, now);
+    }
+    return;
+  }
   // Queue order: jobs that waited past the aging threshold first (nothing starves), then by
   // priority, then by how long they have waited. Jobs that do not fit are skipped, not allowed
   // to block the queue (FATE-Flow's head-of-line quirk), except by a starving job: the parties it
@@ -753,6 +768,21 @@ Status JobScheduler::Stop(const std::string& job_id, JobStatus status, const std
   }
   FEDFLOW_ASSIGN_OR_RETURN(job, schedule_.GetJob(job_id));
   return EndJob(job, status, reason);
+}
+
+Status JobScheduler::Forget(const std::string& job_id) {
+  auto lock = locks_.Lock(job_id, false);
+  FEDFLOW_ASSIGN_OR_RETURN(auto job, schedule_.GetJob(job_id));
+  if (!IsEndStatus(job.status) || !job.end_synced) {
+    return FailedPreconditionError("job " + job_id + " has not ended everywhere yet: stop it and retry");
+  }
+  FEDFLOW_RETURN_IF_ERROR(schedule_.DeleteJob(job_id));
+  {
+    std::lock_guard<std::mutex> guard(state_mutex_);
+    spec_cache_.erase(job_id);
+  }
+  log::Get("scheduler")->info("job_id={} forgotten by the scheduler", job_id);
+  return Status::OK();
 }
 
 StatusOr<std::vector<std::string>> JobScheduler::Rerun(const std::string& job_id, const std::string& component) {

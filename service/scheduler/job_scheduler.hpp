@@ -25,6 +25,7 @@
 #include "service/lifecycle/lifecycle.hpp"
 #include "service/scheduler/job_locks.hpp"
 #include "service/scheduler/partner_stub.hpp"
+#include "service/state/server_state.hpp"
 
 namespace fedflow::sched {
 
@@ -55,6 +56,8 @@ class JobScheduler final {
 
   /// Called when a job needs attention soon (wired to the loop's nudge).
   void set_nudge(std::function<void(const std::string&)> nudge) { nudge_ = std::move(nudge); }
+  /// While the server drains, submits are refused and waiting jobs are not admitted.
+  void set_server_state(const state::ServerState* server_state) { server_state_ = server_state; }
 
   /// Creates the job at every party (after every party validated it) and queues it.
   /// Refusals name the party and its reason; nothing is persisted anywhere when a party refuses.
@@ -64,6 +67,9 @@ class JobScheduler final {
   /// Reruns an ended job: every task that did not succeed, or `component` and everything
   /// downstream of it (successful upstream tasks are kept). Returns the rerun task names.
   StatusOr<std::vector<std::string>> Rerun(const std::string& job_id, const std::string& component);
+
+  /// Deletes the scheduler's rows of an ended, synced job (job clean).
+  Status Forget(const std::string& job_id);
 
   /// One tick: admit waiting jobs, drive running ones on `pool`, resend unconfirmed ends.
   void RunOnce(ThreadPool& pool);
@@ -106,6 +112,7 @@ class JobScheduler final {
   PartnerStub& partners_;
   const Clock& clock_;
   std::function<void(const std::string&)> nudge_;
+  const state::ServerState* server_state_ = nullptr;
   JobLocks locks_;
   std::mutex state_mutex_;
   std::map<std::string, std::shared_ptr<const JobSpec>> spec_cache_;

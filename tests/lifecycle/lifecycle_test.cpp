@@ -40,6 +40,9 @@ class CountingJobRepository final : public orm::JobRepository {
   Status SetWaitingReason(std::uint64_t id, const std::string& r, std::int64_t now) override {
     return real_.SetWaitingReason(id, r, now);
   }
+  Status SetDescription(std::uint64_t id, const std::string& d, std::int64_t now) override {
+    return real_.SetDescription(id, d, now);
+  }
   StatusOr<std::size_t> DeleteJob(const std::string& j) override { return real_.DeleteJob(j); }
 
  private:

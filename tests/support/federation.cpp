@@ -96,7 +96,8 @@ Status Federation::Launch(Server& p) {
     yaml += "  - {party_id: \"" + id + "\", host: 127.0.0.1, port: " + std::to_string(servers_.at(id).port) + "}\n";
   }
   yaml += "providers:\n  - {name: test, version: \"1.0\", executable: " + std::string(FEDFLOW_TEST_WORKER_BIN) +
-          ", modules: [Reader, DataTransform, Intersection, HeteroLR, HomoLR, FeatureScale, Evaluation, TestModule]}\n";
+          ", modules: [Reader, DataTransform, Intersection, HeteroLR, HomoLR, FeatureScale, Evaluation, TestModule,"
+          " reader, psi, feature_scale, hetero_feature_binning, hetero_feature_selection, coordinated_lr, evaluation]}\n";
   yaml += p.setup.extra_yaml;
   WriteFile(p.home + "/conf/service_conf.yaml", yaml);
   auto child = ChildProcess::Start({FEDFLOW_SERVER_BIN, "--config", p.home + "/conf/service_conf.yaml"},

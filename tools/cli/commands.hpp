@@ -50,6 +50,7 @@ void RegisterJobCommands();
 void RegisterTaskCommands();
 void RegisterProviderCommands();
 void RegisterServerCommands();
+void RegisterLogCommands();
 
 /// Sends and reports: on success returns the answer; on failure prints the message and sets
 /// `*exit_code` (1 for a refusal, 3 when unreachable).

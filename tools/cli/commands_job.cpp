@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -25,7 +27,15 @@ bool IsEnded(const std::string& status) {
 
 StatusOr<bj::object> JobBody(const CommandLine& cl) {
   FEDFLOW_ASSIGN_OR_RETURN(std::string conf_path, cl.Require({"c", "conf"}, "runtime conf"));
-  FEDFLOW_ASSIGN_OR_RETURN(std::string dsl_path, cl.Require({"d", "dsl"}, "DSL"));
+  std::string dsl_path = cl.Get({"d", "dsl"});
+  if (dsl_path.empty()) {
+    // No DSL: -c is a FATE-Flow 2.x DAG (YAML or JSON), sent as text for the server to parse.
+    std::ifstream in(conf_path);
+    if (!in) return InvalidArgumentError("cannot read DAG file '" + conf_path + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return bj::object{{"dag_schema", ss.str()}};
+  }
   FEDFLOW_ASSIGN_OR_RETURN(bj::value conf, ReadJsonFile(conf_path, "runtime conf"));
   FEDFLOW_ASSIGN_OR_RETURN(bj::value dsl, ReadJsonFile(dsl_path, "DSL"));
   return bj::object{{"dsl", dsl}, {"runtime_conf", conf}};
@@ -147,7 +157,7 @@ int Plan(Context& ctx, const CommandLine& cl) {
     return kExitOk;
   }
   ctx.out << "valid job; tasks in order:";
-  for (const auto& t : a.data.at("task_order").as_array()) ctx.out << " " << t.as_string();
+  for (const auto& t : a.data.at("task_order").as_array()) ctx.out << " " << std::string(t.as_string());
   ctx.out << "\n";
   Table table({"ROLE", "PARTY", "CORES", "TASKS"});
   for (const auto& p : a.data.at("parties").as_array()) {
@@ -270,7 +280,7 @@ int Rerun(Context& ctx, const CommandLine& cl) {
     PrintJson(ctx.out, a.data);
   } else {
     ctx.out << "job " << *job << " rerun:";
-    for (const auto& t : a.data.at("tasks").as_array()) ctx.out << " " << t.as_string();
+    for (const auto& t : a.data.at("tasks").as_array()) ctx.out << " " << std::string(t.as_string());
     ctx.out << "\n";
   }
   if (cl.Flag("wait")) return Wait(ctx, *job, 86400);
@@ -294,14 +304,15 @@ int Original(Context& ctx, const CommandLine& cl, const std::string& what) {
 
 void RegisterJobCommands() {
   auto& r = Registry();
-  r.push_back({"job", "submit", "Submit a FATE 1.x job (DSL + runtime conf).",
-               "  -c, --conf FILE     runtime conf (JSON, dsl_version 2)\n"
+  r.push_back({"job", "submit", "Submit a job: FATE 1.x DSL + runtime conf, or a FATE-Flow 2.x DAG.",
+               "  -c, --conf FILE     runtime conf (JSON, dsl_version 2), or a 2.x DAG (YAML/JSON) when -d is absent\n"
                "  -d, --dsl FILE      DSL (JSON)\n"
                "  --wait              show live progress until the job ends; exit 4 if it did not succeed\n"
                "  --timeout SECONDS   give up waiting after this long (the job keeps running)\n",
                {"c", "conf", "d", "dsl", "timeout"}, {"wait"}, Submit});
   r.push_back({"job", "plan", "Validate a job and show the per-party task plan without creating it.",
-               "  -c, --conf FILE     runtime conf\n  -d, --dsl FILE      DSL\n", {"c", "conf", "d", "dsl"}, {}, Plan});
+               "  -c, --conf FILE     runtime conf (or a 2.x DAG when -d is absent)\n  -d, --dsl FILE      DSL\n",
+               {"c", "conf", "d", "dsl"}, {}, Plan});
   r.push_back({"job", "query", "This party's rows of jobs (one per role).",
                "  -j, --job-id ID  -r, --role ROLE  -p, --party-id ID  -s, --status STATUS\n",
                {"j", "job-id", "r", "role", "p", "party-id", "s", "status"}, {}, Query});

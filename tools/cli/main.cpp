@@ -4,6 +4,7 @@
 // ($FEDFLOW_CLI_CONFIG or ~/.config/fedflow/cli.yaml: "server: HOST:PORT", optional
 // "app_id"/"app_secret"), else 127.0.0.1:9380.
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -29,10 +30,18 @@ void PrintHelp(std::ostream& out, const std::string& group) {
   } else {
     out << "usage: fedflow " << group << " <command> [options]\n\ncommands:\n";
   }
+  // Grouped, groups in the order they were first registered.
+  std::vector<std::string> groups;
   for (const auto& c : Registry()) {
-    if (!group.empty() && c.group != group) continue;
-    std::string name = c.group + " " + c.name;
-    out << "  " << name << std::string(name.size() < 20 ? 20 - name.size() : 1, ' ') << c.summary << "\n";
+    if (std::find(groups.begin(), groups.end(), c.group) == groups.end()) groups.push_back(c.group);
+  }
+  for (const auto& g : groups) {
+    if (!group.empty() && g != group) continue;
+    for (const auto& c : Registry()) {
+      if (c.group != g) continue;
+      std::string name = c.group + " " + c.name;
+      out << "  " << name << std::string(name.size() < 20 ? 20 - name.size() : 1, ' ') << c.summary << "\n";
+    }
   }
   out << "\nrun 'fedflow <group> <command> --help' for a command's options\n" << kExitCodes;
 }
@@ -71,6 +80,7 @@ int main(int argc, char** argv) {
   RegisterTaskCommands();
   RegisterProviderCommands();
   RegisterServerCommands();
+  RegisterLogCommands();
 
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string server;

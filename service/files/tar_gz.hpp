@@ -1,0 +1,17 @@
+#pragma once
+// Building a .tar.gz in memory (ustar entries, gzip via zlib) for log and data downloads.
+
+#include <string>
+
+#include "base/status.hpp"
+
+namespace fedflow::files {
+
+/// Archives every regular file under `dir`, with names relative to `dir`'s parent prefixed by
+/// `top` (e.g. top "job_123_log" -> "job_123_log/guest/9999/..."). Fails on unreadable files.
+StatusOr<std::string> TarGzDirectory(const std::string& dir, const std::string& top);
+
+/// A one-file archive.
+StatusOr<std::string> TarGzFile(const std::string& name, const std::string& content);
+
+}  // namespace fedflow::files

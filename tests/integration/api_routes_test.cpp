@@ -1,0 +1,293 @@
+#define BOOST_TEST_MODULE ff_api_routes_test
+#include <boost/test/unit_test.hpp>
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "tests/support/federation.hpp"
+#include "tests/support/test_dirs.hpp"
+
+using namespace fedflow;
+using namespace fedflow::testing;
+namespace bj = boost::json;
+
+// Every route the server lists at /v2/server/api gets a successful call and a malformed one here:
+// the success must answer 200 with code 0 (retcode 0 on /v1), the malformed call a 4xx, and
+// nothing the malformed calls touch may change. A route added without a row here fails the test.
+
+namespace {
+
+const char* kDsl = R"({"components": {
+  "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
+  "lr_0": {"module": "HeteroLR", "input": {"data": {"train_data": ["reader_0.data"]}}, "output": {"data": ["data"]}}}})";
+const char* kConf = R"({"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999},
+  "role": {"guest": [9999], "host": [10000]},
+  "component_parameters": {"role": {"guest": {"0": {"reader_0": {"table": {"namespace": "ns", "name": "t"}}}}}}})";
+
+struct Answer {
+  int http = 0;
+  std::int64_t code = -1;
+  std::string message;
+  bj::value data;
+};
+
+/// One route's two calls. `good`/`bad` build the arguments (jobs are created before they run).
+struct Case {
+  std::string method;
+  std::string path;
+  std::string party = "9999";
+  std::function<bj::object()> good;  ///< nullptr: success is exercised by `covered_by`
+  std::function<bj::object()> bad;   ///< nullptr: the bad call sends a body that is not JSON
+  std::string covered_by;
+};
+
+class Client {
+ public:
+  explicit Client(Federation& f) : f_(f) {}
+  Answer Call(const std::string& party, const std::string& method, const std::string& path, const bj::object& args,
+              const std::string& raw_body = "") {
+    http::ClientRequest r;
+    r.method = method;
+    r.port = f_.PortOf(party);
+    r.target = path;
+    r.timeout_ms = 30000;
+    if (!raw_body.empty()) {
+      r.body = raw_body;
+    } else if (method == "GET") {
+      std::string q;
+      for (const auto& kv : args) {
+        std::string v = kv.value().is_string() ? std::string(kv.value().as_string()) : bj::serialize(kv.value());
+        q += (q.empty() ? "?" : "&") + std::string(kv.key()) + "=" + v;
+      }
+      r.target += q;
+    } else {
+      r.body = bj::serialize(args);
+    }
+    Answer a;
+    auto res = client_.Call(r);
+    if (!res.ok()) return a;
+    a.http = res->status;
+    boost::system::error_code ec;
+    bj::value v = bj::parse(res->body, ec);
+    if (!ec && v.is_object()) {
+      const bj::object& o = v.as_object();
+      const bj::value* c = o.contains("code") ? o.if_contains("code") : o.if_contains("retcode");
+      if (c && c->is_int64()) a.code = c->as_int64();
+      const bj::value* m = o.contains("message") ? o.if_contains("message") : o.if_contains("retmsg");
+      if (m && m->is_string()) a.message = std::string(m->as_string());
+      if (const bj::value* d = o.if_contains("data")) a.data = *d;
+    } else if (res->status == 200) {
+      a.code = 0;  // a file download
+    }
+    return a;
+  }
+
+ private:
+  Federation& f_;
+  http::HttpClient client_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(ApiRoutesTest)
+
+BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
+  auto started = Federation::Start("routes", {{"9999"}, {"10000"}});
+  BOOST_REQUIRE(started.ok());
+  Federation& f = **started;
+  Client c(f);
+
+  auto submit = [&]() {
+    auto id = f.Submit("9999", kDsl, kConf);
+    BOOST_REQUIRE_MESSAGE(id.ok(), id.status().ToString());
+    BOOST_REQUIRE(*f.WaitJobEnd("9999", *id, 60000) == "success");
+    return *id;
+  };
+  const std::string job = submit();       // read-only routes
+  const std::string rerun_job = submit(); // reruns
+  const std::string clean_job = submit(); // job clean
+  const std::string partner_job = submit(); // partner commands that add attempts
+  auto wait = [&](const std::string& id) { BOOST_REQUIRE(f.WaitJobEnd("9999", id, 60000).ok()); };
+  const bj::value dsl = bj::parse(kDsl);
+  const bj::value conf = bj::parse(kConf);
+  const std::string spec = R"({"job_id": "validate1", "initiator": {"role": "guest", "party_id": "9999"},
+      "parties": [{"role": "guest", "party_id": "9999"}, {"role": "host", "party_id": "10000"}],
+      "params": {"task_cores": 1, "task_parallelism": 1},
+      "tasks": [{"name": "reader_0", "module": "Reader", "parties": [{"role": "host", "party_id": "10000", "need_run": true}]}],
+      "demands": [{"role": "host", "party_id": "10000", "cores": 1}]})";
+  const bj::object none;
+  auto with_job = [&](const std::string& id, bj::object extra = {}) {
+    extra["job_id"] = id;
+    return [extra] { return extra; };
+  };
+  auto args = [](bj::object o) { return [o] { return o; }; };
+
+  std::vector<Case> cases = {
+      // --- server, site, registry ---
+      {"GET", "/v2/server/version", "9999", args(none), nullptr},
+      {"GET", "/v2/server/health", "9999", args(none), nullptr},
+      {"GET", "/v2/server/api", "9999", args(none), nullptr},
+      {"GET", "/v2/server/fateflow", "9999", args(none), nullptr},
+      {"GET", "/v2/site/info/query", "9999", args(none), nullptr},
+      {"POST", "/v2/server/registry", "9999", args({{"server_name", "serving"}, {"host", "127.0.0.1"}, {"port", 8000}}),
+       args({{"server_name", "serving"}, {"host", "127.0.0.1"}, {"port", "eighty"}})},
+      {"GET", "/v2/server/query", "9999", args({{"server_name", "serving"}}), args({{"server_name", "../etc"}})},
+      {"GET", "/v2/server/query/all", "9999", args(none), nullptr},
+      {"POST", "/v2/server/service/registry", "9999",
+       args({{"server_name", "serving"}, {"service_name", "load"}, {"uri", "/model/load"}}),
+       args({{"server_name", "serving"}, {"service_name", "load"}})},
+      {"GET", "/v2/server/service/query", "9999", args({{"server_name", "serving"}, {"service_name", "load"}}),
+       args({{"server_name", "serving"}})},
+      {"POST", "/v2/server/service/delete", "9999", args({{"server_name", "serving"}, {"service_name", "load"}}),
+       args({{"service_name", "load"}})},
+      {"POST", "/v2/server/delete", "9999", args({{"server_name", "serving"}}), args({{"server_name", 5}})},
+      // --- providers, resources ---
+      {"POST", "/v2/provider/register", "9999",
+       args({{"name", "extra"}, {"version", "1"}, {"executable", FEDFLOW_TEST_WORKER_BIN}, {"modules", bj::array{"Extra"}}}),
+       args({{"name", "extra"}, {"version", "1"}, {"executable", "relative/path"}, {"modules", bj::array{"Extra"}}})},
+      {"GET", "/v2/provider/query", "9999", args(none), nullptr},
+      {"POST", "/v2/provider/delete", "9999", args({{"name", "extra"}, {"version", "1"}}), args({{"name", "extra"}})},
+      {"GET", "/v2/resource/query", "9999", args(none), nullptr},
+      {"POST", "/v2/resource/return", "9999", with_job(job), args({{"job_id", "a b"}})},
+      // --- jobs ---
+      {"POST", "/v2/job/plan", "9999", args({{"dsl", dsl}, {"runtime_conf", conf}}), args({{"dsl", dsl}})},
+      {"POST", "/v2/job/submit", "9999", args({{"dsl", dsl}, {"runtime_conf", conf}}),
+       args({{"dsl", bj::object{{"components", bj::object{}}}}, {"runtime_conf", conf}})},
+      {"GET", "/v2/job/query", "9999", with_job(job), args({{"status", "sleeping"}})},
+      {"POST", "/v2/job/query", "10000", with_job(job), args({{"status", bj::array{1}}})},
+      {"GET", "/v2/job/list/query", "9999", args({{"limit", "5"}}), args({{"limit", "many"}})},
+      {"GET", "/v2/job/task/query", "9999", with_job(job), args(none)},
+      {"GET", "/v2/job/task/list/query", "10000", with_job(job), args({{"job_id", job}, {"page", "0"}})},
+      {"GET", "/v2/job/status", "9999", with_job(job), args({{"job_id", "../../x"}})},
+      {"GET", "/v2/job/dsl", "9999", with_job(job), args(none)},
+      {"GET", "/v2/job/conf", "10000", with_job(job), args(none)},
+      {"GET", "/v2/job/data/view", "9999", with_job(job), args(none)},
+      {"GET", "/v2/job/dag/dependency", "9999", with_job(job), args(none)},
+      {"POST", "/v2/job/notes/add", "9999", with_job(job, {{"notes", "checked"}}), with_job(job)},
+      {"POST", "/v2/job/stop", "9999", with_job(job), args({{"job_id", job}, {"stop_status", "success"}})},
+      {"POST", "/v2/job/rerun", "9999", with_job(rerun_job, {{"component_name", "lr_0"}}),
+       args({{"job_id", rerun_job}, {"component_name", "nope_0"}})},
+      {"POST", "/v2/job/queue/clean", "9999", args(none), nullptr},
+      {"POST", "/v2/job/clean", "9999", with_job(clean_job), args(none)},
+      {"GET", "/v2/job/log/download", "9999", with_job(job), args({{"job_id", "."}})},
+      {"POST", "/v2/job/log/download", "10000", with_job(job), args(none)},
+      {"GET", "/v2/log/query", "9999", with_job(job, {{"log_type", "schedule"}}), with_job(job, {{"log_type", "gossip"}})},
+      {"GET", "/v2/log/count", "10000", with_job(job, {{"log_type", "task"}, {"role", "host"}, {"party_id", "10000"}, {"task_name", "reader_0"}}),
+       with_job(job, {{"log_type", "task"}, {"role", "host"}, {"party_id", "10000"}, {"task_name", "../../etc"}})},
+      // --- admin ---
+      {"GET", "/v2/admin/drain", "9999", args(none), nullptr},
+      {"POST", "/v2/admin/drain", "9999", args({{"drain", false}}), args({{"drain", "maybe"}})},
+      {"GET", "/v2/admin/jobs/stuck", "9999", args(none), args({{"waiting_longer_than_s", "-1"}})},
+      {"POST", "/v2/admin/job/stop", "10000", with_job(job, {{"reason", "test"}}), with_job(job)},
+      {"POST", "/v2/admin/job/rerun", "9999", with_job(rerun_job, {{"reason", "test"}, {"component_name", "lr_0"}}),
+       with_job(rerun_job)},
+      {"POST", "/v2/admin/resource/release", "10000", with_job(job, {{"reason", "test"}}), with_job(job)},
+      // --- FATE 1.x ---
+      {"POST", "/v1/job/submit", "9999", args({{"job_dsl", dsl}, {"job_runtime_conf", conf}}), args({{"job_dsl", dsl}})},
+      {"POST", "/v1/job/query", "9999", with_job(job), args({{"status", "zzz"}})},
+      {"POST", "/v1/job/stop", "9999", with_job(job), args(none)},
+      {"POST", "/v1/job/rerun", "9999", with_job(rerun_job, {{"component_name", "lr_0"}}), args(none)},
+      {"POST", "/v1/job/list/job", "9999", args({{"limit", 3}}), args({{"limit", "x"}})},
+      {"POST", "/v1/job/list/task", "9999", with_job(job), args(none)},
+      // --- interconnect (as the scheduler would call them) ---
+      {"POST", "/v2/partner/job/create", "10000", args({{"job_id", "validate1"}, {"validate_only", true}, {"spec", bj::parse(spec)}}),
+       args({{"job_id", "validate1"}, {"spec", "not an object"}})},
+      {"POST", "/v2/partner/job/status/update", "10000", with_job(job, {{"status", "running"}}), with_job(job, {{"status", "dancing"}})},
+      {"POST", "/v2/partner/job/resource/apply", "10000", with_job(partner_job, {{"epoch", 7}}), with_job(partner_job)},
+      {"POST", "/v2/partner/job/resource/return", "10000", with_job(partner_job, {{"epoch", 7}}), with_job(partner_job, {{"epoch", -1}})},
+      {"POST", "/v2/partner/job/start", "10000", with_job(job), args(none)},
+      {"POST", "/v2/partner/job/stop", "10000", with_job(job, {{"status", "canceled"}}), with_job(job, {{"status", "waiting"}})},
+      {"POST", "/v2/partner/job/update", "10000", with_job(job, {{"progress", 100}}), with_job(job, {{"progress", 101}})},
+      {"POST", "/v2/partner/task/collect", "10000", with_job(job, {{"tasks", bj::array{bj::object{{"task_name", "reader_0"}, {"attempt", 0}}}}}),
+       with_job(job, {{"tasks", bj::array{1}}})},
+      {"POST", "/v2/partner/task/rerun", "10000", with_job(partner_job, {{"task_name", "reader_0"}, {"attempt", 1}}),
+       with_job(partner_job, {{"task_name", "reader_0"}})},
+      {"POST", "/v2/partner/task/start", "10000", with_job(partner_job, {{"task_name", "reader_0"}, {"attempt", 1}}),
+       with_job(partner_job, {{"attempt", 1}})},
+      {"POST", "/v2/partner/task/stop", "10000", with_job(partner_job, {{"task_name", "reader_0"}, {"attempt", 1}, {"status", "canceled"}}),
+       with_job(partner_job, {{"task_name", "reader_0"}, {"attempt", 1}, {"status", "lost"}})},
+      {"POST", "/v2/partner/task/status/update", "10000", with_job(job, {{"task_name", "reader_0"}, {"attempt", 0}, {"status", "success"}}),
+       with_job(job, {{"task_name", "reader_0"}, {"attempt", 0}})},
+      {"POST", "/v2/scheduler/task/report", "9999", with_job(job), args(none)},
+      {"POST", "/v2/scheduler/job/stop", "9999", with_job(job), args({{"job_id", job}, {"stop_status", "pass"}})},
+      {"POST", "/v2/scheduler/job/rerun", "9999", with_job(rerun_job, {{"component_name", "lr_0"}}), args(none)},
+      // --- worker routes: success needs a live attempt's token, which no API discloses; every job
+      // run exercises them (the test provider reports through both), e.g. ff_scheduler_integration_test.
+      {"POST", "/v2/worker/task/status", "9999", nullptr, args({{"status", "success"}}), "every job run"},
+      {"POST", "/v2/worker/task/heartbeat", "9999", nullptr, args(none), "every job run"},
+  };
+
+  // Every listed route has a row.
+  Answer listing = c.Call("9999", "GET", "/v2/server/api", none);
+  BOOST_REQUIRE(listing.http == 200);
+  std::set<std::string> covered;
+  for (const auto& k : cases) covered.insert(k.method + " " + k.path);
+  for (const auto& r : listing.data.as_array()) {
+    std::string key = std::string(r.at("method").as_string()) + " " + std::string(r.at("path").as_string());
+    BOOST_TEST(covered.count(key) == 1u, "route without a test row: " << key);
+  }
+
+  // Malformed calls first, while the state they could damage is snapshotted.
+  // The durable facts of each party (statuses, notes, holdings, registrations), not timestamps
+  // that background work (a worker's exit code arriving) may still touch.
+  auto project = [](const bj::value& v, std::initializer_list<const char*> keys) {
+    std::string out;
+    auto one = [&](const bj::value& row) {
+      for (const char* k : keys) {
+        const bj::value* x = row.is_object() ? row.as_object().if_contains(k) : nullptr;
+        out += (x ? bj::serialize(*x) : "-") + "|";
+      }
+      out += "\n";
+    };
+    const bj::value* rows = &v;
+    if (v.is_object() && v.as_object().contains("data")) rows = &v.as_object().at("data");
+    if (v.is_object() && v.as_object().contains("allocations")) rows = &v.as_object().at("allocations");
+    if (rows->is_array()) {
+      for (const auto& r : rows->as_array()) one(r);
+    } else {
+      one(*rows);
+    }
+    return out;
+  };
+  auto snapshot = [&]() {
+    std::map<std::string, std::string> s;
+    for (const std::string party : {"9999", "10000"}) {
+      s[party + " jobs"] = project(c.Call(party, "GET", "/v2/job/list/query", {{"limit", "1000"}}).data,
+                                   {"job_id", "role", "status", "description"});
+      s[party + " tasks"] = project(c.Call(party, "GET", "/v2/job/task/query", {{"job_id", job}, {"all", "true"}}).data,
+                                    {"task_name", "task_version", "role", "party_status", "status"});
+      s[party + " resources"] = project(c.Call(party, "GET", "/v2/resource/query", none).data, {"job_id", "status", "cores"});
+      s[party + " providers"] = project(c.Call(party, "GET", "/v2/provider/query", none).data, {"provider_name"});
+      s[party + " servers"] = project(c.Call(party, "GET", "/v2/server/query/all", none).data, {"server_name"});
+      s[party + " drain"] = project(c.Call(party, "GET", "/v2/admin/drain", none).data, {"draining"});
+    }
+    return s;
+  };
+  auto before = snapshot();
+  for (const auto& k : cases) {
+    Answer a = k.bad ? c.Call(k.party, k.method, k.path, k.bad()) : c.Call(k.party, k.method, k.path, none, "{not json");
+    BOOST_TEST((a.http >= 400 && a.http < 500), k.method << " " << k.path << " malformed: HTTP " << a.http << " " << a.message);
+    BOOST_TEST(!a.message.empty(), k.method << " " << k.path << " malformed: no message");
+    // And a body that is not JSON, for every route.
+    Answer raw = c.Call(k.party, k.method, k.path, none, "[1, 2");
+    BOOST_TEST(raw.http == 400, k.method << " " << k.path << " broken body: HTTP " << raw.http);
+    BOOST_TEST(raw.message.find("not valid JSON") != std::string::npos, raw.message);
+  }
+  auto after = snapshot();
+  for (const auto& [what, value] : before) BOOST_TEST(after[what] == value, "changed by a malformed call: " << what);
+
+  // Then every successful call, in table order.
+  for (const auto& k : cases) {
+    if (!k.good) continue;
+    Answer a = c.Call(k.party, k.method, k.path, k.good());
+    BOOST_TEST((a.http == 200 && a.code == 0), k.method << " " << k.path << ": HTTP " << a.http << " code " << a.code << " " << a.message);
+    if (k.path.find("rerun") != std::string::npos) wait(rerun_job);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
