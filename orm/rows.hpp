@@ -207,6 +207,15 @@ struct ServiceRow {
   std::int64_t updated_ms = 0;
 };
 
+/// A grant to a partner (ff_permission).
+struct PermissionRow {
+  std::string party_id;
+  std::string role = "*";     ///< guest, host, arbiter, local or "*"
+  std::string kind;           ///< "component" or "dataset"
+  std::string value;          ///< module name, "namespace.name", or "*"
+  std::int64_t created_ms = 0;
+};
+
 /// Optional column changes applied together with a status compare-and-set.
 struct TransitionExtras {
   std::int64_t start_ms = -1;   ///< -1 = leave unchanged

@@ -2,7 +2,9 @@
 # The main job, end to end on one machine: installs what is missing (as root), builds, starts a
 # local three-party federation (guest 9999, host 10000, arbiter 10001; one fedflow-server and
 # one SQLite database each), runs the FATE hetero-LR example job with live progress, shows each
-# party's view, and stops the servers. Everything stays under demo/ (logs, databases, workers).
+# party's view, and stops the servers. Security is on as in production: parties sign every
+# interconnect call with their Ed25519 keys (exchanged below) and the host and arbiter only admit
+# jobs they granted. Everything stays under demo/ (logs, databases, keys, workers).
 #   tools/demo.sh            env: DEMO_DIR (demo), DEMO_PORT (first of three ports, 19380)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,10 +30,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Key exchange: each party's key pair is created before its first start; partners get the
+# public half (what operators do with `fedflow server site`).
+for party in "${PARTIES[@]}"; do
+  mkdir -p "$DEMO/party-$party/conf" "$DEMO/party-$party/keys"
+  "$BIN/service/app/fedflow-server" --public-key "$DEMO/party-$party/keys/site_private.pem" \
+    >"$DEMO/party-$party/keys/site_public.pem"
+done
+
 i=0
 for party in "${PARTIES[@]}"; do
   home=$DEMO/party-$party
-  mkdir -p "$home/conf"
   {
     echo "party_id: \"$party\""
     echo "http: {port: $((PORT + i))}"
@@ -40,12 +49,14 @@ for party in "${PARTIES[@]}"; do
     echo "partners:"
     j=0
     for other in "${PARTIES[@]}"; do
-      [ "$other" != "$party" ] && echo "  - {party_id: \"$other\", host: 127.0.0.1, port: $((PORT + j))}"
+      [ "$other" != "$party" ] && echo "  - {party_id: \"$other\", host: 127.0.0.1, port: $((PORT + j)),"\
+        "public_key: $DEMO/party-$other/keys/site_public.pem}"
       j=$((j + 1))
     done
     echo "providers:"
     echo "  - {name: fedflow-demo, version: \"1.0\", executable: $BIN/tests/fedflow-test-worker,"
     echo "     modules: [Reader, DataTransform, Intersection, HeteroLR, Evaluation]}"
+    echo "security: {site_auth: true, permission: true}"
   } >"$home/conf/service_conf.yaml"
   "$BIN/service/app/fedflow-server" --config "$home/conf/service_conf.yaml" >"$home/server.out" 2>&1 &
   PIDS+=($!)
@@ -60,6 +71,10 @@ for k in 0 1 2; do
   done
 done
 echo "== three parties up: guest 9999 :$PORT, host 10000 :$((PORT + 1)), arbiter 10001 :$((PORT + 2))"
+echo "== host and arbiter grant guest 9999 the job's components and the host's table"
+"$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 1))" permission grant -p 9999 -r guest \
+  -c DataTransform,Intersection,HeteroLR,Evaluation -d experiment.breast_hetero_host
+"$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 2))" permission grant -p 9999 -r guest -c HeteroLR,Evaluation
 echo "== submitting the FATE hetero-LR example (examples/fate/v1-dsl/hetero_lr_normal_dsl.json)"
 set +e
 $FLOW job submit -c examples/jobs/hetero_lr_three_party_conf.json -d examples/fate/v1-dsl/hetero_lr_normal_dsl.json --wait

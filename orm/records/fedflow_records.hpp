@@ -9,8 +9,9 @@
 #include <cstdint>
 #include <string>
 
-// Version history: 1 = lifecycle tables; 2 = interconnect command log, providers, queue fields.
-#pragma db model version(1, 2)
+// Version history: 1 = lifecycle tables; 2 = interconnect command log, providers, queue fields;
+// 3 = security (nonces, partner permissions), tracking and data (metrics, outputs, tables).
+#pragma db model version(1, 3)
 
 namespace fedflow {
 namespace orm {
@@ -317,6 +318,39 @@ struct ServiceRecord {
   std::int64_t updated_ms = 0;
 };
 #pragma db index(ServiceRecord::"ff_service_key_u") unique members(server_name, service_name)
+
+/// Version 3: a nonce of a signed request, kept until its timestamp leaves the allowed skew, so
+/// a captured request is refused when replayed (to any instance of this party).
+#pragma db object table("ff_nonce")
+struct NonceRecord {
+#pragma db id auto
+  std::uint64_t id = 0;
+#pragma db type("VARCHAR(128)")
+  std::string sender;
+#pragma db type("VARCHAR(64)")
+  std::string nonce;
+  std::int64_t expires_ms = 0;
+};
+#pragma db index(NonceRecord::"ff_nonce_key_u") unique members(sender, nonce)
+#pragma db index(NonceRecord::"ff_nonce_expiry_i") member(expires_ms)
+
+/// Version 3: what a partner (party id, role or "*") may do here: kind "component" (a module
+/// name or "*") or "dataset" ("namespace.name" or "*").
+#pragma db object table("ff_permission")
+struct PermissionRecord {
+#pragma db id auto
+  std::uint64_t id = 0;
+#pragma db type("VARCHAR(64)")
+  std::string party_id;
+#pragma db type("VARCHAR(16)")
+  std::string role;
+#pragma db type("VARCHAR(16)")
+  std::string kind;
+#pragma db type("VARCHAR(255)")
+  std::string value;
+  std::int64_t created_ms = 0;
+};
+#pragma db index(PermissionRecord::"ff_permission_key_u") unique members(party_id, role, kind, value)
 
 /// Sum of an allocation selection (free capacity is derived from it).
 #pragma db view object(AllocationRecord)

@@ -15,12 +15,6 @@ using http::HttpResponse;
 using http::JsonError;
 using http::JsonOk;
 
-std::string Caller(const HttpRequest& req) {
-  if (!req.Header("user_name").empty()) return req.Header("user_name");
-  if (!req.Header("appid").empty()) return "app:" + req.Header("appid");
-  return req.remote.empty() ? "unknown" : req.remote;
-}
-
 namespace {
 
 void Audit(const HttpRequest& req, const std::string& action, const std::string& job_id, const std::string& reason,

@@ -10,7 +10,5 @@ namespace fedflow::api {
 
 void RegisterAdminRoutes(http::Router& router, JobApiDeps deps);
 
-/// Who asked: the user_name header, else the client app id, else the remote address.
-std::string Caller(const http::HttpRequest& request);
 
 }  // namespace fedflow::api

@@ -586,6 +586,16 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
              });
 }
 
+namespace {
+
+/// Stop and rerun requests reach the scheduler only from parties of the job.
+Status SenderIsMember(const JobApiDeps& d, const HttpRequest& req, const std::string& job_id) {
+  if (req.internal) return Status::OK();
+  return d.participant->CheckCommandSender(job_id, req.Header("x-fedflow-src-party"), true);
+}
+
+}  // namespace
+
 void RegisterSchedulerRoutes(http::Router& router, JobApiDeps d) {
   router.Add("POST", "/v2/scheduler/job/stop",
              {"interconnect", "Stop a job this party schedules (sent by another participant).",
@@ -595,6 +605,7 @@ void RegisterSchedulerRoutes(http::Router& router, JobApiDeps d) {
                if (!args.ok()) return JsonError(args.status());
                auto id = RequireJobId(*args);
                if (!id.ok()) return JsonError(id.status());
+               if (Status member = SenderIsMember(d, req, *id); !member.ok()) return JsonError(member);
                std::string status_s = OptionalString(*args, "stop_status").value_or("");
                auto status = ParseJobStatus(status_s.empty() ? "canceled" : status_s);
                if (!status.ok()) return JsonError(status.status());
@@ -612,6 +623,7 @@ void RegisterSchedulerRoutes(http::Router& router, JobApiDeps d) {
                if (!args.ok()) return JsonError(args.status());
                auto id = RequireJobId(*args);
                if (!id.ok()) return JsonError(id.status());
+               if (Status member = SenderIsMember(d, req, *id); !member.ok()) return JsonError(member);
                auto rerun = d.scheduler->Rerun(*id, OptionalString(*args, "component_name").value_or(""));
                if (!rerun.ok()) return JsonError(rerun.status());
                bj::array names;

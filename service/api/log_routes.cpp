@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/ids.hpp"
 #include "base/log.hpp"
 #include "service/api/request_args.hpp"
 #include "service/files/safe_path.hpp"
@@ -51,6 +52,12 @@ StatusOr<LogTarget> Resolve(const bj::object& args, const std::string& logs_dir,
   FEDFLOW_ASSIGN_OR_RETURN(std::string role, RequireString(args, "role"));
   FEDFLOW_ASSIGN_OR_RETURN(std::string party, RequireString(args, "party_id"));
   FEDFLOW_ASSIGN_OR_RETURN(std::string task, RequireString(args, "task_name"));
+  for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"role", role}, {"party_id", party},
+                                   {"task_name", task}}) {
+    if (!IsSafeIdentifier(value, 200)) {
+      return InvalidArgumentError(std::string("'") + key + "' must be letters, digits, _ . - (got '" + value.substr(0, 64) + "')");
+    }
+  }
   std::int64_t attempt = -1;
   if (args.contains("attempt") || args.contains("task_version")) {
     FEDFLOW_ASSIGN_OR_RETURN(attempt, OptionalInt(args, args.contains("attempt") ? "attempt" : "task_version", 0, 0, 1000000));

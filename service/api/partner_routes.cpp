@@ -40,6 +40,24 @@ StatusOr<TaskStatus> RequireTaskStatus(const bj::object& args) {
 
 HttpResponse Done(const Status& s) { return s.ok() ? JsonOk() : JsonError(s); }
 
+/// Commands about an existing job are accepted only from its scheduler (a partner in another
+/// job, even an authenticated one, cannot stop or steer this one).
+http::RouteHandler OnlyFromScheduler(partner::JobParticipant& p, http::RouteHandler handler) {
+  return [&p, handler = std::move(handler)](const HttpRequest& req) -> HttpResponse {
+    if (!req.internal) {
+      auto args = Args(req);
+      if (args.ok()) {
+        std::string job_id = OptionalString(*args, "job_id").value_or("");
+        if (!job_id.empty()) {
+          Status allowed = p.CheckCommandSender(job_id, req.Header("x-fedflow-src-party"), false);
+          if (!allowed.ok()) return JsonError(allowed);
+        }
+      }
+    }
+    return handler(req);
+  };
+}
+
 }  // namespace
 
 void RegisterPartnerRoutes(http::Router& router, partner::JobParticipant& p, orm::CommandRepository& log,
@@ -47,7 +65,9 @@ void RegisterPartnerRoutes(http::Router& router, partner::JobParticipant& p, orm
   auto add = [&](const std::string& path, const std::string& summary, const std::string& params, bool idempotent,
                  http::RouteHandler handler) {
     http::RouteDoc doc{"interconnect", summary, params};
-    router.Add("POST", path, doc, idempotent ? Idempotent(log, clock, path, std::move(handler)) : std::move(handler));
+    http::RouteHandler guarded = idempotent ? Idempotent(log, clock, path, std::move(handler)) : std::move(handler);
+    if (path != "/v2/partner/job/create") guarded = OnlyFromScheduler(p, std::move(guarded));
+    router.Add("POST", path, doc, std::move(guarded));
   };
 
   add("/v2/partner/job/create", "Validate (validate_only) or create this party's part of a job.",

@@ -48,10 +48,13 @@ std::string JsonField(const bj::object& args, const char* key) {
 
 }  // namespace
 
-void RegisterRegistryRoutes(http::Router& router, const std::string& party_id, orm::RegistryRepository& registry,
-                            const Clock& clock) {
-  router.Add("GET", "/v2/site/info/query", {"application", "This site's party id.", ""},
-             [party_id](const HttpRequest&) { return JsonOk(bj::object{{"party_id", party_id}}); });
+void RegisterRegistryRoutes(http::Router& router, const std::string& party_id, const std::string& site_public_key,
+                            orm::RegistryRepository& registry, const Clock& clock) {
+  router.Add("GET", "/v2/site/info/query",
+             {"application", "This site's party id and site-authentication public key (PEM).", ""},
+             [party_id, site_public_key](const HttpRequest&) {
+               return JsonOk(bj::object{{"party_id", party_id}, {"public_key", site_public_key}});
+             });
   router.Add("GET", "/v2/server/fateflow",
              {"application", "The fedflow server instances of this party (HA), with their last heartbeat.", ""},
              [&registry, &clock](const HttpRequest&) -> HttpResponse {

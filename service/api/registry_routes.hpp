@@ -11,8 +11,10 @@
 
 namespace fedflow::api {
 
-void RegisterRegistryRoutes(http::Router& router, const std::string& party_id, orm::RegistryRepository& registry,
-                            const Clock& clock);
+/// `site_public_key`: this party's Ed25519 public key (PEM), shown by /v2/site/info/query so
+/// partners can add it to their route tables.
+void RegisterRegistryRoutes(http::Router& router, const std::string& party_id, const std::string& site_public_key,
+                            orm::RegistryRepository& registry, const Clock& clock);
 /// Registers GET /v2/server/api listing every route of `router` (call it last).
 void RegisterApiListing(http::Router& router);
 

@@ -49,4 +49,15 @@ StatusOr<std::string> RequireJobId(const bj::object& args) {
   return id;
 }
 
+std::string Caller(const http::HttpRequest& req) {
+  // The app is what client authentication proves; a user name is only what the client says.
+  std::string app = !req.Header("app_key").empty() ? req.Header("app_key") : req.Header("appid");
+  std::string user = !req.Header("user_name").empty() ? req.Header("user_name") : req.Header("username");
+  std::string who;
+  if (!app.empty()) who = "app:" + app.substr(0, 64);
+  if (!user.empty()) who += (who.empty() ? "user:" : "/user:") + user.substr(0, 64);
+  if (who.empty()) who = req.remote.empty() ? "unknown" : req.remote;
+  return who;
+}
+
 }  // namespace fedflow::api

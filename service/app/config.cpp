@@ -243,6 +243,67 @@ Status ReadProviders(const YAML::Node& n, ServerConfig& c) {
   return Status::OK();
 }
 
+Status ReadSecurity(const YAML::Node& n, ServerConfig& c) {
+  const std::string p = "security";
+  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, p, {"site_auth", "private_key", "max_skew_ms", "client_auth",
+                                                   "client_apps", "permission", "outbound_tls"}));
+  if (!n) return Status::OK();
+  SecurityConfig& sc = c.security;
+  FEDFLOW_RETURN_IF_ERROR(Reader::Bool(n, "site_auth", p, &sc.site_auth));
+  FEDFLOW_RETURN_IF_ERROR(Reader::String(n, "private_key", p, &sc.private_key));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "max_skew_ms", p, &sc.max_skew_ms, 1000, 3600000));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Bool(n, "client_auth", p, &sc.client_auth));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Bool(n, "permission", p, &sc.permission));
+  YAML::Node apps = n["client_apps"];
+  if (apps && !apps.IsSequence()) return InvalidArgumentError("'security.client_apps' must be a list of {app_id, app_secret}");
+  for (std::size_t i = 0; apps && i < apps.size(); ++i) {
+    std::string ap = "security.client_apps[" + std::to_string(i) + "]";
+    FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(apps[i], ap, {"app_id", "app_secret"}));
+    ClientApp app;
+    FEDFLOW_RETURN_IF_ERROR(Reader::String(apps[i], "app_id", ap, &app.app_id, true));
+    FEDFLOW_RETURN_IF_ERROR(Reader::String(apps[i], "app_secret", ap, &app.app_secret, true));
+    if (!IsSafeIdentifier(app.app_id, 64)) return InvalidArgumentError("'" + ap + ".app_id' must be letters, digits, _ . -");
+    if (app.app_secret.size() < 16) {
+      return InvalidArgumentError("'" + ap + ".app_secret' must be at least 16 characters (a guessable secret is no secret)");
+    }
+    for (const auto& other : sc.client_apps) {
+      if (other.app_id == app.app_id) return InvalidArgumentError("'" + ap + ".app_id' " + app.app_id + " is listed twice");
+    }
+    sc.client_apps.push_back(app);
+  }
+  if (sc.client_auth && sc.client_apps.empty()) {
+    return InvalidArgumentError("'security.client_auth' is on but 'security.client_apps' lists no app: nobody could call "
+                                "this server");
+  }
+  YAML::Node tls = n["outbound_tls"];
+  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(tls, "security.outbound_tls", {"ca", "cert", "key"}));
+  if (tls) {
+    FEDFLOW_RETURN_IF_ERROR(Reader::String(tls, "ca", "security.outbound_tls", &sc.tls_ca_file));
+    FEDFLOW_RETURN_IF_ERROR(Reader::String(tls, "cert", "security.outbound_tls", &sc.tls_cert_file));
+    FEDFLOW_RETURN_IF_ERROR(Reader::String(tls, "key", "security.outbound_tls", &sc.tls_key_file));
+    if (sc.tls_cert_file.empty() != sc.tls_key_file.empty()) {
+      return InvalidArgumentError("'security.outbound_tls': give both 'cert' and 'key' (mutual TLS) or neither");
+    }
+  }
+  if (sc.site_auth) {
+    for (std::size_t i = 0; i < c.partners.size(); ++i) {
+      if (c.partners[i].public_key.empty()) {
+        return InvalidArgumentError("missing 'partners[" + std::to_string(i) + "].public_key' (party " +
+                                    c.partners[i].party_id +
+                                    "): site authentication is on, so every partner needs its public key");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status CheckReadable(const std::string& path, const std::string& key) {
+  if (path.empty()) return Status::OK();
+  std::ifstream in(path);
+  if (!in) return InvalidArgumentError("cannot read '" + path + "' (" + key + ")");
+  return Status::OK();
+}
+
 }  // namespace
 
 std::string ServerConfig::ResolvePath(const std::string& path) const {
@@ -266,7 +327,8 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
   try {
     FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(root, "",
                                               {"party_id", "instance_id", "home", "http", "database", "log", "scheduler",
-                                               "detector", "capacity", "partners", "providers", "job_defaults"}));
+                                               "detector", "capacity", "partners", "providers", "job_defaults",
+                                               "security"}));
     FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "party_id", "", &c.party_id, true));
     if (!IsSafeIdentifier(c.party_id, 64)) {
       return InvalidArgumentError("'party_id' must be letters, digits, _ . - (got '" + c.party_id + "')");
@@ -284,6 +346,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(ReadPartners(root["partners"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadProviders(root["providers"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadJobDefaults(root["job_defaults"], c));
+    FEDFLOW_RETURN_IF_ERROR(ReadSecurity(root["security"], c));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(std::string("config: ") + e.what());
   }
@@ -294,6 +357,24 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
   c.database.sqlite_path = c.ResolvePath(c.database.sqlite_path);
   c.log.dir = c.ResolvePath(c.log.dir);
   for (auto& p : c.providers) p.executable = c.ResolvePath(p.executable);
+  // Key and certificate paths are relative to home; public keys may also be inline PEM text.
+  SecurityConfig& sc = c.security;
+  sc.private_key = c.ResolvePath(sc.private_key);
+  for (std::string* path : {&sc.tls_ca_file, &sc.tls_cert_file, &sc.tls_key_file, &c.http.tls_cert_file,
+                            &c.http.tls_key_file, &c.http.tls_ca_file}) {
+    if (!path->empty()) *path = c.ResolvePath(*path);
+  }
+  for (auto& partner : c.partners) {
+    if (!partner.public_key.empty() && partner.public_key.find("-----BEGIN") == std::string::npos) {
+      partner.public_key = c.ResolvePath(partner.public_key);
+    }
+  }
+  FEDFLOW_RETURN_IF_ERROR(CheckReadable(sc.tls_ca_file, "security.outbound_tls.ca"));
+  FEDFLOW_RETURN_IF_ERROR(CheckReadable(sc.tls_cert_file, "security.outbound_tls.cert"));
+  FEDFLOW_RETURN_IF_ERROR(CheckReadable(sc.tls_key_file, "security.outbound_tls.key"));
+  FEDFLOW_RETURN_IF_ERROR(CheckReadable(c.http.tls_cert_file, "http.tls.cert"));
+  FEDFLOW_RETURN_IF_ERROR(CheckReadable(c.http.tls_key_file, "http.tls.key"));
+  FEDFLOW_RETURN_IF_ERROR(CheckReadable(c.http.tls_ca_file, "http.tls.ca"));
   return c;
 }
 

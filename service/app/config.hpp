@@ -41,6 +41,26 @@ struct JobDefaults {
   std::int64_t retry_backoff_ms = 1000;  ///< first retry delay; doubles per retry
 };
 
+/// An application allowed to call this server when client authentication is on.
+struct ClientApp {
+  std::string app_id;
+  std::string app_secret;
+};
+
+/// Authentication, permissions and outbound TLS (docs/security.md). Everything is off by
+/// default, as in FATE-Flow, so existing federations keep working until they opt in.
+struct SecurityConfig {
+  bool site_auth = false;                        ///< sign and verify interconnect requests
+  std::string private_key = "keys/site_private.pem";  ///< Ed25519, created on first start
+  std::int64_t max_skew_ms = 60000;              ///< allowed clock difference of signed requests
+  bool client_auth = false;                      ///< application routes need an app signature
+  std::vector<ClientApp> client_apps;
+  bool permission = false;                       ///< partners need grants to create jobs here
+  std::string tls_ca_file;                       ///< outbound: verify partners' certificates
+  std::string tls_cert_file;                     ///< outbound: client certificate (mutual TLS)
+  std::string tls_key_file;
+};
+
 /// The whole server configuration.
 struct ServerConfig {
   std::string party_id;
@@ -70,6 +90,7 @@ struct ServerConfig {
   std::vector<PartnerRoute> partners;
   std::vector<ProviderConfig> providers;
   JobDefaults job_defaults;
+  SecurityConfig security;
 
   /// Absolute form of a path from the config (relative to `home`).
   std::string ResolvePath(const std::string& path) const;

@@ -13,6 +13,7 @@
 #include "base/log.hpp"
 #include "service/app/config.hpp"
 #include "service/app/server_app.hpp"
+#include "service/security/signing_key.hpp"
 
 namespace {
 
@@ -21,6 +22,7 @@ void PrintUsage() {
       "usage: fedflow-server --config <service_conf.yaml>\n"
       "       fedflow-server --check-config <service_conf.yaml>   validate and exit\n"
       "       fedflow-server --api-reference                      print docs/api.md (the route table)\n"
+      "       fedflow-server --public-key <private_key.pem>       create the site key if absent, print its public key\n"
       "       fedflow-server --version\n");
 }
 
@@ -79,6 +81,15 @@ int main(int argc, char** argv) {
       config_path = argv[++i];
     } else if (arg == "--api-reference") {
       return PrintApiReference();
+    } else if (arg == "--public-key" && i + 1 < argc) {
+      // Key exchange before the first start: partners put this PEM in partners[].public_key.
+      auto key = fedflow::security::SigningKey::LoadOrCreatePrivate(argv[++i]);
+      if (!key.ok()) {
+        std::fprintf(stderr, "fedflow-server: %s\n", key.status().message().c_str());
+        return 1;
+      }
+      std::printf("%s", key->PublicPem().c_str());
+      return 0;
     } else if (arg == "--version") {
       std::printf("fedflow-server %s\n", FEDFLOW_VERSION);
       return 0;

@@ -11,12 +11,14 @@
 #include "orm/job_repository.hpp"
 #include "orm/registry_repository.hpp"
 #include "orm/schedule_repository.hpp"
+#include "orm/security_repository.hpp"
 #include "orm/task_repository.hpp"
 #include "service/api/admin_routes.hpp"
 #include "service/api/compat_routes.hpp"
 #include "service/api/job_routes.hpp"
 #include "service/api/log_routes.hpp"
 #include "service/api/partner_routes.hpp"
+#include "service/api/permission_routes.hpp"
 #include "service/api/provider_routes.hpp"
 #include "service/api/registry_routes.hpp"
 #include "service/api/resource_routes.hpp"
@@ -33,6 +35,11 @@
 #include "service/scheduler/job_scheduler.hpp"
 #include "service/scheduler/partner_stub.hpp"
 #include "service/scheduler/scheduling_loop.hpp"
+#include "service/security/client_auth.hpp"
+#include "service/security/database_nonce_store.hpp"
+#include "service/security/partner_permission.hpp"
+#include "service/security/request_guard.hpp"
+#include "service/security/site_auth.hpp"
 #include "service/state/server_state.hpp"
 
 #ifndef FEDFLOW_VERSION
@@ -55,6 +62,14 @@ struct ServerApp::Impl {
   std::unique_ptr<orm::CommandRepository> commands;
   std::unique_ptr<orm::ProviderRepository> provider_rows;
   std::unique_ptr<orm::RegistryRepository> registry;
+  std::unique_ptr<orm::NonceRepository> nonce_rows;
+  std::unique_ptr<orm::PermissionRepository> permission_rows;
+  security::SigningKey site_key;
+  std::unique_ptr<security::DatabaseNonceStore> nonces;
+  std::unique_ptr<security::SiteSigner> site_signer;
+  std::unique_ptr<security::SiteVerifier> site_verifier;
+  std::unique_ptr<security::ClientVerifier> client_verifier;
+  std::unique_ptr<security::RequestGuard> guard;
   state::ServerState server_state;
   std::unique_ptr<lifecycle::JobLifecycle> job_lifecycle;
   std::unique_ptr<lifecycle::TaskLifecycle> task_lifecycle;
@@ -73,6 +88,7 @@ struct ServerApp::Impl {
   bool stopped = false;
 
   Status OpenStores();
+  Status SetUpSecurity();
   Status RegisterConfiguredProviders();
   dsl::PlanContext PlanContext() const;
 };
@@ -93,6 +109,8 @@ Status ServerApp::Impl::OpenStores() {
   commands = orm::MakeCommandRepository(*db);
   provider_rows = orm::MakeProviderRepository(*db);
   registry = orm::MakeRegistryRepository(*db);
+  nonce_rows = orm::MakeNonceRepository(*db);
+  permission_rows = orm::MakePermissionRepository(*db);
   orm::EngineCapacityRow capacity;
   capacity.engine = c.engine;
   capacity.party_id = c.party_id;
@@ -101,6 +119,46 @@ Status ServerApp::Impl::OpenStores() {
   capacity.max_running_jobs = c.max_running_jobs;
   capacity.updated_ms = clock.NowMs();
   return allocations->RegisterCapacity(capacity).WithContext("capacity");
+}
+
+Status ServerApp::Impl::SetUpSecurity() {
+  const SecurityConfig& sc = config.security;
+  // The key pair exists whether or not site authentication is on, so operators can exchange
+  // public keys before they turn it on.
+  auto key = security::SigningKey::LoadOrCreatePrivate(sc.private_key);
+  if (!key.ok()) return key.status();
+  site_key = std::move(key).value();
+  nonces = std::make_unique<security::DatabaseNonceStore>(*nonce_rows);
+  if (sc.site_auth) {
+    site_signer = std::make_unique<security::SiteSigner>(config.party_id, site_key, clock);
+    std::map<std::string, security::SigningKey> partner_keys;
+    for (std::size_t i = 0; i < config.partners.size(); ++i) {
+      const PartnerRoute& p = config.partners[i];
+      auto public_key = security::SigningKey::LoadPublic(p.public_key);
+      if (!public_key.ok()) {
+        return public_key.status().WithContext("partners[" + std::to_string(i) + "].public_key (party " + p.party_id + ")");
+      }
+      partner_keys.emplace(p.party_id, std::move(public_key).value());
+    }
+    // Another instance of this party (HA) signs with the same key.
+    auto own_public = security::SigningKey::LoadPublic(site_key.PublicPem());
+    if (!own_public.ok()) return own_public.status();
+    partner_keys.emplace(config.party_id, std::move(own_public).value());
+    site_verifier = std::make_unique<security::SiteVerifier>(std::move(partner_keys), *nonces, clock, sc.max_skew_ms);
+  }
+  if (sc.client_auth) {
+    std::map<std::string, std::string> secrets;
+    for (const auto& app : sc.client_apps) secrets[app.app_id] = app.app_secret;
+    client_verifier = std::make_unique<security::ClientVerifier>(std::move(secrets), *nonces, clock, sc.max_skew_ms);
+  }
+  security::GuardOptions go;
+  go.site = site_verifier.get();
+  go.client = client_verifier.get();
+  go.quiet_paths = {"/v2/partner/task/collect", "/v2/scheduler/task/report"};
+  guard = std::make_unique<security::RequestGuard>(std::move(go));
+  security::RequestGuard* g = guard.get();
+  router.SetGuard([g](const http::HttpRequest& req, const http::RouteDoc& doc) { return g->Check(req, doc); });
+  return Status::OK();
 }
 
 Status ServerApp::Impl::RegisterConfiguredProviders() {
@@ -149,21 +207,32 @@ Status ServerApp::Start() {
   Impl& s = *impl_;
   const ServerConfig& c = s.config;
   FEDFLOW_RETURN_IF_ERROR(s.OpenStores());
+  FEDFLOW_RETURN_IF_ERROR(s.SetUpSecurity());
   s.job_lifecycle = std::make_unique<lifecycle::JobLifecycle>(*s.jobs, *s.schedule, s.clock);
   s.task_lifecycle = std::make_unique<lifecycle::TaskLifecycle>(*s.tasks, *s.schedule, s.clock);
   s.providers = std::make_unique<executor::ProviderRegistry>(*s.provider_rows, s.clock);
   FEDFLOW_RETURN_IF_ERROR(s.RegisterConfiguredProviders());
 
   // Interconnect: partners by route, this party in-process through the router.
-  s.http_client = std::make_unique<http::HttpClient>(http::HttpClientOptions{2, 32, "", "", ""});
+  s.http_client = std::make_unique<http::HttpClient>(http::HttpClientOptions{
+      2, 32, c.security.tls_ca_file, c.security.tls_cert_file, c.security.tls_key_file});
+  FEDFLOW_RETURN_IF_ERROR(s.http_client->TlsReady().WithContext("security.outbound_tls"));
   interconnect::HttpPartyClientOptions pc;
   pc.self_party_id = c.party_id;
   pc.timeout_ms = c.party_call_timeout_ms;
   pc.attempts = c.party_call_retries;
   for (const auto& p : c.partners) pc.routes[p.party_id] = interconnect::PartyAddress{p.host, p.port, p.tls};
   http::Router* router = &s.router;
+  interconnect::RequestSigner signer;
+  if (s.site_signer) {
+    security::SiteSigner* site_signer = s.site_signer.get();
+    signer = [site_signer](const std::string& method, const std::string& path, const std::string& body,
+                           std::vector<std::pair<std::string, std::string>>* headers) {
+      site_signer->Sign(method, path, body, headers);
+    };
+  }
   s.party_client = std::make_unique<interconnect::HttpPartyClient>(
-      pc, *s.http_client, [router](const http::HttpRequest& req) { return router->Dispatch(req); });
+      pc, *s.http_client, [router](const http::HttpRequest& req) { return router->Dispatch(req); }, signer);
   interconnect::PartyClient* party_client = s.party_client.get();
   auto nudge_scheduler = [party_client](const std::string& job_id, const std::string& scheduler_party) {
     party_client->Notify({scheduler_party, "/v2/scheduler/task/report", "{\"job_id\":\"" + job_id + "\"}", ""});
@@ -175,6 +244,11 @@ Status ServerApp::Start() {
   eo.server_host = c.http.host == "0.0.0.0" ? "127.0.0.1" : c.http.host;
   eo.server_port = c.http.port;
   eo.server_tls = c.http.tls;
+  eo.server_tls_ca = c.security.tls_ca_file;
+  if (!c.http.tls_ca_file.empty()) {  // the listener wants client certificates: lend the party's
+    eo.server_tls_cert = c.security.tls_cert_file;
+    eo.server_tls_key = c.security.tls_key_file;
+  }
   eo.instance_id = c.instance_id;
   eo.heartbeat_interval_ms = std::max<std::int64_t>(100, c.heartbeat_timeout_ms / 5);
   s.executor = std::make_unique<executor::TaskExecutor>(
@@ -198,6 +272,16 @@ Status ServerApp::Start() {
   pd.clock = &s.clock;
   pd.nudge_scheduler = nudge_scheduler;
   pd.server_state = &s.server_state;
+  if (c.security.permission) {
+    orm::PermissionRepository* grants = s.permission_rows.get();
+    std::string self = c.party_id;
+    pd.admission_check = [grants, self](const JobSpec& spec, const std::string&) -> Status {
+      if (spec.initiator().party_id() == self) return Status::OK();
+      auto rows = grants->List(spec.initiator().party_id());
+      if (!rows.ok()) return rows.status();
+      return security::CheckPartnerPermission(spec, self, *rows);
+    };
+  }
   s.participant = std::make_unique<partner::JobParticipant>(pd);
 
   sched::SchedulerOptions so;
@@ -225,7 +309,8 @@ Status ServerApp::Start() {
   api::RegisterProviderRoutes(s.router, *s.providers);
   api::RegisterResourceRoutes(s.router, c.engine, *s.allocations, *s.participant);
   api::RegisterLogRoutes(s.router, c.log.dir, *s.tasks);
-  api::RegisterRegistryRoutes(s.router, c.party_id, *s.registry, s.clock);
+  api::RegisterRegistryRoutes(s.router, c.party_id, s.site_key.PublicPem(), *s.registry, s.clock);
+  api::RegisterPermissionRoutes(s.router, *s.permission_rows, s.clock, c.security.permission);
   api::JobApiDeps jd;
   jd.party_id = c.party_id;
   jd.scheduler = s.scheduler.get();
@@ -256,9 +341,11 @@ Status ServerApp::Start() {
                             s.clock.NowMs()};
   orm::RegistryRepository* registry = s.registry.get();
   Clock* clock = &s.clock;
-  dopt.also_each_pass = [registry, clock, instance]() mutable {
+  orm::NonceRepository* nonce_rows = s.nonce_rows.get();
+  dopt.also_each_pass = [registry, clock, instance, nonce_rows]() mutable {
     instance.heartbeat_ms = clock->NowMs();
     (void)registry->UpsertInstance(instance);
+    (void)nonce_rows->Purge(clock->NowMs());
   };
   s.detector = std::make_unique<detector::Detector>(
       dopt, *s.jobs, *s.tasks, *s.allocations, *s.commands, *s.task_lifecycle, *s.executor, s.clock,
@@ -280,10 +367,11 @@ Status ServerApp::Start() {
   s.loop->Start();
   s.detector->Start();
   s.started = true;
-  log::Get("app")->info("party_id={} instance_id={} listening={}:{} database={} schema_version={} cores={} partners={} "
-                        "providers={}",
-                        c.party_id, c.instance_id, c.http.host, s.http_server->port(), c.database.engine,
-                        s.db->schema_version(), c.cores, c.partners.size(), s.providers->List().size());
+  log::Get("app")->info("party_id={} instance_id={} listening={}:{} tls={} database={} schema_version={} cores={} "
+                        "partners={} providers={} site_auth={} client_auth={} permission={}",
+                        c.party_id, c.instance_id, c.http.host, s.http_server->port(), c.http.tls, c.database.engine,
+                        s.db->schema_version(), c.cores, c.partners.size(), s.providers->List().size(),
+                        c.security.site_auth, c.security.client_auth, c.security.permission);
   return Status::OK();
 }
 

@@ -112,7 +112,10 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
   config["output_dir"] = (fs::path(workdir) / "output").string();
   config["server"] = bj::object{{"host", options_.server_host},
                                 {"port", options_.server_port},
-                                {"tls", options_.server_tls}};
+                                {"tls", options_.server_tls},
+                                {"tls_ca_file", options_.server_tls_ca},
+                                {"tls_cert_file", options_.server_tls_cert},
+                                {"tls_key_file", options_.server_tls_key}};
   config["token"] = a.token;
   config["heartbeat_interval_ms"] = options_.heartbeat_interval_ms;
   const std::string config_path = (fs::path(workdir) / "task_config.json").string();

@@ -31,6 +31,9 @@ struct ExecutorOptions {
   std::string server_host = "127.0.0.1";
   std::uint16_t server_port = 0;
   bool server_tls = false;
+  std::string server_tls_ca;    ///< workers verify their server with this CA (optional)
+  std::string server_tls_cert;  ///< client certificate for a server that requires one
+  std::string server_tls_key;
   std::string instance_id;
   std::int64_t heartbeat_interval_ms = 1000;
   int kill_grace_ms = 500;

@@ -48,6 +48,7 @@ struct HttpClient::Impl {
   net::io_context ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::optional<ssl::context> tls_ctx;
+  Status tls_status;  ///< why TLS is unavailable (bad CA or certificate files)
   std::vector<std::thread> threads;
   std::mutex pool_mutex;
   std::map<std::string, std::deque<std::unique_ptr<Connection>>> pool;
@@ -100,6 +101,8 @@ net::awaitable<beast::error_code> HttpClient::Impl::Connect(Connection& c, const
     if (!SSL_set_tlsext_host_name(c.tls->native_handle(), req.host.c_str())) {
       co_return beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
     }
+    // With a CA, the certificate must also name the host we dialled (DNS name or IP address).
+    if (!options.tls_ca_file.empty()) c.tls->set_verify_callback(ssl::host_name_verification(req.host));
     co_await c.tls->async_handshake(ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
   }
   co_return ec;
@@ -198,14 +201,17 @@ HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>
       s.tls_ctx->use_certificate_chain_file(s.options.tls_cert_file);
       s.tls_ctx->use_private_key_file(s.options.tls_key_file, ssl::context::pem);
     }
-  } catch (const std::exception&) {
-    // TLS calls will fail with "no protocol option" and a clear message at call time.
+  } catch (const std::exception& e) {
+    // TLS calls then fail at call time; TlsReady() says why.
     s.tls_ctx.reset();
+    s.tls_status = InvalidArgumentError(std::string("cannot load the TLS CA or client certificate: ") + e.what());
   }
   for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
     s.threads.emplace_back([&s] { s.ioc.run(); });
   }
 }
+
+Status HttpClient::TlsReady() const { return impl_->tls_status; }
 
 HttpClient::~HttpClient() {
   Impl& s = *impl_;

@@ -55,6 +55,9 @@ class HttpClient final {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  /// OK, or why TLS calls cannot work (unreadable CA, certificate or key file).
+  Status TlsReady() const;
+
   /// Sends and waits for the answer.
   StatusOr<ClientResponse> Call(const ClientRequest& request);
   /// Sends; `done` runs on the client's io thread (keep it short).

@@ -66,6 +66,30 @@ HttpResponse PlainError(int status, const std::string& message) {
 
 }  // namespace
 
+StatusOr<HttpRequest> ParseRequest(std::string_view raw, std::size_t body_limit) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.body_limit(body_limit);
+  parser.eager(true);
+  beast::error_code ec;
+  std::size_t offset = 0;
+  while (offset < raw.size() && !parser.is_done()) {
+    std::size_t used = parser.put(net::buffer(raw.data() + offset, raw.size() - offset), ec);
+    offset += used;
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      if (used == 0) break;
+    } else if (ec || used == 0) {
+      break;
+    }
+  }
+  if (!ec && !parser.is_done() && parser.is_header_done()) parser.put_eof(ec);
+  if (ec) return InvalidArgumentError("malformed HTTP request: " + ec.message());
+  if (!parser.is_done()) return InvalidArgumentError("incomplete HTTP request");
+  HttpRequest out;
+  if (!ConvertRequest(parser.release(), out)) return InvalidArgumentError("malformed request target");
+  return out;
+}
+
 struct HttpServer::Impl {
   HttpServerOptions options;
   HttpHandler handler;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/status.hpp"
 #include "service/http/http_types.hpp"
@@ -50,5 +51,10 @@ class HttpServer final {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+/// Parses one raw HTTP/1.x request exactly as the server's sessions do (same Beast parser,
+/// limits and conversion), for tests and the fuzz target. InvalidArgument for malformed input
+/// or an incomplete message; never throws.
+StatusOr<HttpRequest> ParseRequest(std::string_view raw, std::size_t body_limit = 256u << 20);
 
 }  // namespace fedflow::http

@@ -20,6 +20,7 @@ struct HttpRequest {
   std::string body;
   std::string remote;   ///< peer address "ip:port"
   bool tls = false;     ///< arrived over TLS
+  bool internal = false;  ///< dispatched in-process by this server (never set from the wire)
 
   /// Header value or "" (name in lower case).
   const std::string& Header(const std::string& name) const;

@@ -25,6 +25,11 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
     r.headers.emplace_back("Allow", allowed);
     return r;
   }
+  // Authentication comes before anything reads the body.
+  if (guard_) {
+    Status allowed = guard_(request, it->second.doc);
+    if (!allowed.ok()) return JsonError(allowed);
+  }
   // Every route answers a malformed JSON body the same way, whatever it reads (uploads of raw
   // files declare another content type).
   const std::string& type = request.Header("content-type");

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/status.hpp"
 #include "service/http/http_types.hpp"
 
 namespace fedflow::http {
@@ -27,12 +28,16 @@ struct RouteInfo {
 };
 
 using RouteHandler = std::function<HttpResponse(const HttpRequest&)>;
+/// Runs before every matched route's handler (authentication); an error Status is the answer.
+using RouteGuard = std::function<Status(const HttpRequest&, const RouteDoc&)>;
 
 /// Exact-path router. Not thread-safe for Add; Dispatch is safe once routes are added.
 class Router final {
  public:
   /// Registers a route; a duplicate (method, path) replaces the earlier one.
   void Add(const std::string& method, const std::string& path, RouteDoc doc, RouteHandler handler);
+  /// Sets the guard every matched request passes first (none by default).
+  void SetGuard(RouteGuard guard) { guard_ = std::move(guard); }
   /// 404 for an unknown path, 405 (naming the allowed methods) for a known path with another method.
   HttpResponse Dispatch(const HttpRequest& request) const;
   /// Every route, sorted by path then method.
@@ -43,6 +48,7 @@ class Router final {
     RouteDoc doc;
     RouteHandler handler;
   };
+  RouteGuard guard_;
   std::map<std::string, std::map<std::string, Entry>> routes_;  ///< path -> method -> entry
 };
 

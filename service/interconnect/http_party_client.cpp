@@ -73,7 +73,7 @@ http::HttpRequest HttpPartyClient::BuildLocalRequest(const PartyCommand& c) cons
   req.body = c.body;
   req.remote = "local";
   req.headers["x-fedflow-src-party"] = options_.self_party_id;
-  req.headers["x-fedflow-local"] = "1";
+  req.internal = true;
   if (!c.command_key.empty()) req.headers["x-fedflow-command-id"] = c.command_key;
   return req;
 }

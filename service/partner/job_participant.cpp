@@ -45,8 +45,27 @@ StatusOr<std::shared_ptr<const JobSpec>> JobParticipant::SpecOf(const std::strin
   return shared;
 }
 
+Status JobParticipant::CheckCommandSender(const std::string& job_id, const std::string& sender_party, bool any_party) {
+  auto spec = SpecOf(job_id);
+  if (!spec.ok()) return spec.status().code() == StatusCode::kNotFound ? Status::OK() : spec.status();
+  const std::string& scheduler = (*spec)->initiator().party_id();
+  if (sender_party == scheduler) return Status::OK();
+  if (any_party) {
+    for (const auto& p : (*spec)->parties()) {
+      if (p.party_id() == sender_party) return Status::OK();
+    }
+    return PermissionDeniedError("party " + sender_party + " is not a party of job " + job_id);
+  }
+  return PermissionDeniedError("party " + sender_party + " may not command job " + job_id + ": only its scheduler, party " +
+                               scheduler + ", may");
+}
+
 Status JobParticipant::ValidateJob(const JobSpec& spec, const std::string& requesting_party) {
   if (!IsSafeIdentifier(spec.job_id())) return InvalidArgumentError("job id '" + spec.job_id() + "' is not valid");
+  if (!requesting_party.empty() && requesting_party != spec.initiator().party_id()) {
+    return PermissionDeniedError("job " + spec.job_id() + " names party " + spec.initiator().party_id() +
+                                 " as its initiator but was sent by party " + requesting_party);
+  }
   bool member = false;
   for (const auto& p : spec.parties()) member = member || p.party_id() == d_.party_id;
   if (!member) return InvalidArgumentError("party " + d_.party_id + " is not a party of job " + spec.job_id());

@@ -112,6 +112,11 @@ class JobParticipant final {
   /// when the attempt is no longer running.
   StatusOr<orm::TaskAttemptRow> AttemptOfToken(const std::string& token);
 
+  /// Who may command a job here: its scheduler (the initiator) for partner commands, or any of
+  /// its parties when `any_party` (stop/rerun requests sent to the scheduler). OK when the job
+  /// is unknown here (the command itself answers NotFound).
+  Status CheckCommandSender(const std::string& job_id, const std::string& sender_party, bool any_party);
+
   /// The job's spec as stored at this party (cached).
   StatusOr<std::shared_ptr<const JobSpec>> SpecOf(const std::string& job_id);
 

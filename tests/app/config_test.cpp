@@ -111,6 +111,41 @@ BOOST_AUTO_TEST_CASE(UnsafePartyIdIsRefused) {
   BOOST_TEST(Mentions(ErrorOf("party_id: ../x\nhttp: {port: 2}\n"), "'party_id' must be letters"));
 }
 
+BOOST_AUTO_TEST_CASE(SecurityIsOffByDefaultAndReadWhenGiven) {
+  auto plain = app::ParseConfig("party_id: 9999\nhttp: {port: 9380}\n", "/srv/fedflow");
+  BOOST_REQUIRE(plain.ok());
+  BOOST_TEST(!plain->security.site_auth);
+  BOOST_TEST(!plain->security.client_auth);
+  BOOST_TEST(!plain->security.permission);
+  BOOST_TEST(plain->security.private_key == "/srv/fedflow/keys/site_private.pem");
+  auto on = app::ParseConfig(
+      "party_id: 9999\nhttp: {port: 9380}\n"
+      "partners: [{party_id: '10000', port: 9381, public_key: keys/10000.pem}]\n"
+      "security: {site_auth: true, max_skew_ms: 30000, permission: true, client_auth: true,\n"
+      "           client_apps: [{app_id: ops, app_secret: 0123456789abcdef}]}\n",
+      "/srv/fedflow");
+  BOOST_REQUIRE_MESSAGE(on.ok(), on.status().ToString());
+  BOOST_TEST(on->security.site_auth);
+  BOOST_TEST(on->security.max_skew_ms == 30000);
+  BOOST_TEST(on->security.client_apps.size() == 1u);
+  BOOST_TEST(on->partners[0].public_key == "/srv/fedflow/keys/10000.pem");
+}
+
+BOOST_AUTO_TEST_CASE(UnsafeSecuritySettingsAreRefusedWithTheKey) {
+  const std::string base = "party_id: 9999\nhttp: {port: 9380}\n";
+  BOOST_TEST(Mentions(ErrorOf(base + "partners: [{party_id: '10000', port: 9381}]\nsecurity: {site_auth: true}\n"),
+                      "partners[0].public_key"));
+  BOOST_TEST(Mentions(ErrorOf(base + "security: {client_auth: true}\n"), "security.client_apps"));
+  BOOST_TEST(Mentions(ErrorOf(base + "security: {client_apps: [{app_id: ops, app_secret: short}]}\n"),
+                      "security.client_apps[0].app_secret"));
+  BOOST_TEST(Mentions(ErrorOf(base + "security: {max_skew_ms: 5}\n"), "security.max_skew_ms"));
+  BOOST_TEST(Mentions(ErrorOf(base + "security: {sitee_auth: true}\n"), "security.sitee_auth"));
+  BOOST_TEST(Mentions(ErrorOf(base + "security: {outbound_tls: {ca: /no/such/ca.pem}}\n"), "security.outbound_tls.ca"));
+  BOOST_TEST(Mentions(ErrorOf(base + "security: {outbound_tls: {cert: /a.pem}}\n"), "both 'cert' and 'key'"));
+  BOOST_TEST(Mentions(ErrorOf("party_id: 9999\nhttp: {port: 9380, tls: {enabled: true, cert: /no/c.pem, key: /no/k.pem}}\n"),
+                      "http.tls.cert"));
+}
+
 BOOST_AUTO_TEST_CASE(LoadConfigResolvesPathsAgainstTheFileDirectory) {
   std::string dir = testing::FreshDir("config");
   testing::WriteFile(dir + "/conf/service_conf.yaml", "party_id: 9\nhttp: {port: 5}\ndatabase: {sqlite: {path: db/x.db}}\n");

@@ -56,6 +56,10 @@ class Client {
     r.port = f_.PortOf(party);
     r.target = path;
     r.timeout_ms = 30000;
+    // Interconnect calls as the scheduler (party 9999) sends them.
+    if (path.rfind("/v2/partner/", 0) == 0 || path.rfind("/v2/scheduler/", 0) == 0) {
+      r.headers.emplace_back("X-Fedflow-Src-Party", "9999");
+    }
     if (!raw_body.empty()) {
       r.body = raw_body;
     } else if (method == "GET") {
@@ -179,6 +183,20 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       {"GET", "/v2/log/query", "9999", with_job(job, {{"log_type", "schedule"}}), with_job(job, {{"log_type", "gossip"}})},
       {"GET", "/v2/log/count", "10000", with_job(job, {{"log_type", "task"}, {"role", "host"}, {"party_id", "10000"}, {"task_name", "reader_0"}}),
        with_job(job, {{"log_type", "task"}, {"role", "host"}, {"party_id", "10000"}, {"task_name", "../../etc"}})},
+      // --- permissions (grants first, deletes after: success calls run in table order) ---
+      {"POST", "/v2/permission/grant", "10000",
+       args({{"party_id", "9999"}, {"role", "guest"}, {"component", "HeteroLR,Reader"}, {"dataset", "ns.t"}}),
+       args({{"party_id", "9999"}, {"role", "boss"}, {"component", "HeteroLR"}})},
+      {"POST", "/v2/permission/resource/grant", "10000",
+       args({{"party_id", "9998"}, {"component", bj::array{"HeteroLR"}},
+             {"dataset", bj::array{bj::object{{"namespace", "ns"}, {"name", "t"}}}}}),
+       args({{"app_id", "123"}, {"role", "client"}})},
+      {"GET", "/v2/permission/query", "10000", args({{"party_id", "9999"}}), args({{"party_id", "../x"}})},
+      {"GET", "/v2/permission/resource/query", "10000", args(none), args({{"party_id", "a b"}})},
+      {"POST", "/v2/permission/delete", "10000", args({{"party_id", "9999"}, {"role", "guest"}, {"component", "Reader"}}),
+       args({{"party_id", "9999"}, {"component", ""}})},
+      {"POST", "/v2/permission/resource/delete", "10000", args({{"party_id", "9998"}, {"component", "HeteroLR"}}),
+       args({{"party_id", "9998"}, {"dataset", "no-dot"}})},
       // --- admin ---
       {"GET", "/v2/admin/drain", "9999", args(none), nullptr},
       {"POST", "/v2/admin/drain", "9999", args({{"drain", false}}), args({{"drain", "maybe"}})},
@@ -265,6 +283,8 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       s[party + " providers"] = project(c.Call(party, "GET", "/v2/provider/query", none).data, {"provider_name"});
       s[party + " servers"] = project(c.Call(party, "GET", "/v2/server/query/all", none).data, {"server_name"});
       s[party + " drain"] = project(c.Call(party, "GET", "/v2/admin/drain", none).data, {"draining"});
+      s[party + " grants"] = project(c.Call(party, "GET", "/v2/permission/query", none).data.at("grants"),
+                                     {"party_id", "role", "type", "value"});
     }
     return s;
   };

@@ -16,6 +16,8 @@
 #include "orm/database.hpp"
 #include "orm/job_repository.hpp"
 #include "orm/schedule_repository.hpp"
+#include "orm/security_repository.hpp"
+#include "orm/command_repository.hpp"
 #include "orm/task_repository.hpp"
 #include "proto/status_names.hpp"
 #include "tests/support/mysql_fixture.hpp"
@@ -33,6 +35,18 @@ inline std::unique_ptr<orm::Database> OpenFresh(const std::string& name, orm::Db
   auto db = orm::OpenDatabase(*config);
   BOOST_REQUIRE_MESSAGE(db.ok(), db.status().ToString());
   return std::move(db).value();
+}
+
+/// A database as an older build left it: the frozen DDL of that schema version, plus `rows`.
+inline void CreateOldDatabase(const orm::DbConfig& config, const std::string& ddl_dir, const std::string& rows) {
+  if (config.engine == "sqlite") {
+    BOOST_REQUIRE(testing::SqliteExecuteScript(config.sqlite_path, testing::ReadFile(ddl_dir + "sqlite.sql")).ok());
+    BOOST_REQUIRE(testing::SqliteExecuteScript(config.sqlite_path, rows).ok());
+  } else {
+    auto s = testing::MysqlExecute(config, testing::ReadFile(ddl_dir + "mysql.sql"));
+    BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+    BOOST_REQUIRE(testing::MysqlExecute(config, rows).ok());
+  }
 }
 
 inline orm::JobRow SampleJob(const std::string& job_id, const std::string& role, const std::string& party) {
@@ -439,14 +453,7 @@ BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion1) {
       " rerun_signal, run_epoch, lease_owner, lease_until_ms, user_name, failure_reason, waiting_reason, spec_json,"
       " timeout_ms, created_ms, updated_ms, start_ms, end_ms) VALUES (1, 'OLD1', 'success', '9999', 0, 100, 0, 0,"
       " 0, '', 0, 'u', '', '', '{}', 0, 1, 2, 3, 4);";
-  if (config->engine == "sqlite") {
-    BOOST_REQUIRE(testing::SqliteExecuteScript(config->sqlite_path, testing::ReadFile(v1_dir + "sqlite.sql")).ok());
-    BOOST_REQUIRE(testing::SqliteExecuteScript(config->sqlite_path, rows).ok());
-  } else {
-    auto s = testing::MysqlExecute(*config, testing::ReadFile(v1_dir + "mysql.sql"));
-    BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
-    BOOST_REQUIRE(testing::MysqlExecute(*config, rows).ok());
-  }
+  CreateOldDatabase(*config, v1_dir, rows);
   auto db = orm::OpenDatabase(*config);
   BOOST_REQUIRE_MESSAGE(db.ok(), db.status().ToString());
   BOOST_TEST((*db)->schema_version() == orm::CurrentSchemaVersion());
@@ -460,6 +467,74 @@ BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion1) {
   BOOST_TEST(old_sched->waiting_since_ms == 0);   // column added in version 2 with its default
   BOOST_TEST(old_sched->unreachable_party == "");
   BOOST_TEST(*sched->TryLeaseJob("OLD1", "a", 10, 10));  // and the migrated row is fully usable
+}
+
+BOOST_AUTO_TEST_CASE(ANonceIsAcceptedOnceEvenWhenRaced) {
+  auto db = OpenFresh("nonces");
+  auto nonces = orm::MakeNonceRepository(*db);
+  std::atomic<int> fresh{0}, errors{0};
+  std::barrier start(2);
+  auto racer = [&] {
+    start.arrive_and_wait();
+    for (int i = 0; i < 200; ++i) {
+      auto r = nonces->Remember("9999", "nonce-" + std::to_string(i), 1000 + i);
+      if (!r.ok()) ++errors;
+      else if (*r) ++fresh;
+    }
+  };
+  std::thread a(racer), b(racer);
+  a.join();
+  b.join();
+  BOOST_TEST(errors.load() == 0);
+  BOOST_TEST(fresh.load() == 200);
+  // The same nonce from another sender is another request.
+  BOOST_TEST(*nonces->Remember("10000", "nonce-1", 1001));
+  // Purge forgets expired nonces only.
+  auto purged = nonces->Purge(1100);
+  BOOST_REQUIRE(purged.ok());
+  BOOST_TEST(*purged == 101u);  // nonce-0..99 of 9999 and nonce-1 of 10000
+  BOOST_TEST(*nonces->Remember("9999", "nonce-0", 5000));
+  BOOST_TEST(!*nonces->Remember("9999", "nonce-150", 5000));
+}
+
+BOOST_AUTO_TEST_CASE(PermissionsAreGrantedListedAndRevoked) {
+  auto db = OpenFresh("permissions");
+  auto grants = orm::MakePermissionRepository(*db);
+  std::vector<orm::PermissionRow> rows{{"10000", "guest", "component", "HeteroLR", 1},
+                                       {"10000", "guest", "dataset", "experiment.breast", 1},
+                                       {"9998", "*", "component", "*", 1}};
+  BOOST_TEST(*grants->Grant(rows) == 3u);
+  BOOST_TEST(*grants->Grant(rows) == 0u);  // granting again changes nothing
+  BOOST_TEST(grants->List("")->size() == 3u);
+  auto of_10000 = grants->List("10000");
+  BOOST_REQUIRE(of_10000.ok());
+  BOOST_REQUIRE(of_10000->size() == 2u);
+  BOOST_TEST((*of_10000)[0].kind == "component");
+  BOOST_TEST(*grants->Revoke({rows[0]}) == 1u);
+  BOOST_TEST(*grants->Revoke({rows[0]}) == 0u);
+  BOOST_TEST(grants->List("10000")->size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion2) {
+  auto config = FreshContractDatabase("migrate2");
+  BOOST_REQUIRE(config.ok());
+  const std::string v2_dir = std::string(FEDFLOW_SOURCE_DIR) + "/tests/orm/schema_v2/";
+  const std::string rows =
+      "INSERT INTO ff_command (command_key, job_id, command, http_status, response_json, created_ms) VALUES"
+      " ('9999/k1', 'OLD2', '/v2/partner/job/start', 200, '{}', 5);";
+  CreateOldDatabase(*config, v2_dir, rows);
+  auto db = orm::OpenDatabase(*config);
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().ToString());
+  BOOST_TEST((*db)->schema_version() == orm::CurrentSchemaVersion());
+  auto old = orm::MakeCommandRepository(**db)->Get("9999/k1");
+  BOOST_REQUIRE(old.ok());
+  BOOST_TEST(old->job_id == "OLD2");
+  // The tables of version 3 exist and work.
+  auto nonces = orm::MakeNonceRepository(**db);
+  BOOST_TEST(*nonces->Remember("9999", "n1", 100));
+  BOOST_TEST(!*nonces->Remember("9999", "n1", 100));
+  auto grants = orm::MakePermissionRepository(**db);
+  BOOST_TEST(*grants->Grant({orm::PermissionRow{"10000", "guest", "component", "HeteroLR", 1}}) == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(RefusesADatabaseNewerThanThisBuild) {

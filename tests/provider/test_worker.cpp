@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -36,7 +37,7 @@ struct Worker {
   std::uint16_t port = 0;
   bool tls = false;
   std::string token;
-  fedflow::http::HttpClient client;
+  std::unique_ptr<fedflow::http::HttpClient> client;
 
   int Post(const std::string& path, const bj::object& body) {
     fedflow::http::ClientRequest r;
@@ -50,7 +51,7 @@ struct Worker {
     r.headers.emplace_back("X-Fedflow-Task-Token", token);
     // The server may be restarting: keep trying for about 20 s before giving up.
     for (int attempt = 0; attempt < 25; ++attempt) {
-      auto res = client.Call(r);
+      auto res = client->Call(r);
       if (res.ok() && res->status < 500) return res->status;
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 100 * (attempt + 1))));
     }
@@ -106,6 +107,11 @@ int main(int argc, char** argv) {
   w.host = Str(server, "host", "127.0.0.1");
   w.port = static_cast<std::uint16_t>(server.at("port").as_int64());
   w.tls = server.at("tls").as_bool();
+  fedflow::http::HttpClientOptions client_options;
+  client_options.tls_ca_file = Str(server, "tls_ca_file");
+  client_options.tls_cert_file = Str(server, "tls_cert_file");
+  client_options.tls_key_file = Str(server, "tls_key_file");
+  w.client = std::make_unique<fedflow::http::HttpClient>(client_options);
   w.token = Str(w.config, "token");
   const bj::object params = w.config.at("parameters").as_object();
   const int attempt = static_cast<int>(w.config.at("attempt").as_int64());

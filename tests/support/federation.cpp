@@ -6,10 +6,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include <chrono>
 #include <thread>
 
+#include "base/clock.hpp"
+#include "service/security/client_auth.hpp"
+#include "service/security/signing_key.hpp"
 #include "tests/support/test_dirs.hpp"
 
 namespace fedflow::testing {
@@ -50,6 +54,7 @@ StatusOr<std::unique_ptr<Federation>> Federation::Start(const std::string& name,
   std::unique_ptr<Federation> f(new Federation());
   f->options_ = options;
   std::string root = FreshDir(name);
+  f->root_ = root;
   for (const auto& setup : parties) {
     f->party_ids_.push_back(setup.party_id);
     for (int i = 1; i <= std::max(1, setup.instances); ++i) {
@@ -61,6 +66,10 @@ StatusOr<std::unique_ptr<Federation>> Federation::Start(const std::string& name,
       f->servers_[s.name] = std::move(s);
     }
   }
+  FEDFLOW_RETURN_IF_ERROR(f->MakeKeysAndCertificates(root));
+  http::HttpClientOptions client_options;
+  if (options.tls) client_options.tls_ca_file = f->tls_dir_ + "/ca.pem";
+  f->client_ = std::make_unique<http::HttpClient>(client_options);
   for (auto& [name, s] : f->servers_) FEDFLOW_RETURN_IF_ERROR(f->Launch(s));
   for (auto& [name, s] : f->servers_) {
     if (!f->WaitHealthy(name, 20000)) {
@@ -70,11 +79,64 @@ StatusOr<std::unique_ptr<Federation>> Federation::Start(const std::string& name,
   return f;
 }
 
+std::string Federation::PrivateKeyOf(const std::string& party) const { return root_ + "/keys/" + party + ".pem"; }
+
+Status Federation::MakeKeysAndCertificates(const std::string& root) {
+  if (options_.site_auth) {
+    for (const auto& id : party_ids_) {
+      auto key = security::SigningKey::LoadOrCreatePrivate(PrivateKeyOf(id));
+      if (!key.ok()) return key.status();
+      WriteFile(root + "/keys/" + id + ".pub.pem", key->PublicPem());
+    }
+  }
+  if (!options_.tls) return Status::OK();
+  // A CA, and one certificate per party naming 127.0.0.1 (servers and their outbound calls).
+  tls_dir_ = root + "/tls";
+  std::filesystem::create_directories(tls_dir_);
+  std::string out;
+  auto openssl = [&](std::vector<std::string> args) -> Status {
+    args.insert(args.begin(), "/usr/bin/openssl");
+    int rc = RunCommand(args, &out, 30000);
+    return rc == 0 ? Status::OK() : InternalError("openssl failed: " + out);
+  };
+  const std::string ca_key = tls_dir_ + "/ca.key", ca = tls_dir_ + "/ca.pem";
+  FEDFLOW_RETURN_IF_ERROR(openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                   "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=fedflow test CA"}));
+  WriteFile(tls_dir_ + "/san.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+  for (const auto& id : party_ids_) {
+    const std::string key = tls_dir_ + "/" + id + ".key", csr = tls_dir_ + "/" + id + ".csr";
+    FEDFLOW_RETURN_IF_ERROR(openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                     "-keyout", key, "-out", csr, "-subj", "/CN=party " + id}));
+    FEDFLOW_RETURN_IF_ERROR(openssl({"x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                                     "-out", tls_dir_ + "/" + id + ".pem", "-days", "2", "-extfile",
+                                     tls_dir_ + "/san.ext"}));
+  }
+  return Status::OK();
+}
+
+std::string Federation::SecurityYaml(const Server& p) const {
+  std::string yaml = "security:\n";
+  const std::string& id = p.setup.party_id;
+  if (options_.site_auth) yaml += "  site_auth: true\n  private_key: " + PrivateKeyOf(id) + "\n";
+  if (options_.permission) yaml += "  permission: true\n";
+  if (!options_.client_app_id.empty()) {
+    yaml += "  client_auth: true\n  client_apps: [{app_id: " + options_.client_app_id +
+            ", app_secret: \"" + options_.client_app_secret + "\"}]\n";
+  }
+  if (options_.tls) yaml += "  outbound_tls: {ca: " + tls_dir_ + "/ca.pem}\n";
+  return yaml == "security:\n" ? "" : yaml;
+}
+
 Status Federation::Launch(Server& p) {
   std::string yaml = "party_id: \"" + p.setup.party_id + "\"\n";
   yaml += "home: " + p.home + "\n";
   yaml += "instance_id: \"" + p.setup.party_id + "-" + std::to_string(p.port) + "\"\n";
-  yaml += "http: {port: " + std::to_string(p.port) + ", handler_threads: 16}\n";
+  yaml += "http: {port: " + std::to_string(p.port) + ", handler_threads: 16";
+  if (options_.tls) {
+    const std::string& id = p.setup.party_id;
+    yaml += ", tls: {enabled: true, cert: " + tls_dir_ + "/" + id + ".pem, key: " + tls_dir_ + "/" + id + ".key}";
+  }
+  yaml += "}\n";
   yaml += "log: {level: info, console: false}\n";
   yaml += "scheduler: {interval_ms: " + std::to_string(options_.schedule_interval_ms) +
           ", party_call_timeout_ms: " + std::to_string(options_.party_call_timeout_ms) +
@@ -93,11 +155,15 @@ Status Federation::Launch(Server& p) {
   yaml += "partners:\n";
   for (const auto& id : party_ids_) {
     if (id == p.setup.party_id) continue;
-    yaml += "  - {party_id: \"" + id + "\", host: 127.0.0.1, port: " + std::to_string(servers_.at(id).port) + "}\n";
+    yaml += "  - {party_id: \"" + id + "\", host: 127.0.0.1, port: " + std::to_string(servers_.at(id).port);
+    if (options_.tls) yaml += ", tls: true";
+    if (options_.site_auth) yaml += ", public_key: " + root_ + "/keys/" + id + ".pub.pem";
+    yaml += "}\n";
   }
   yaml += "providers:\n  - {name: test, version: \"1.0\", executable: " + std::string(FEDFLOW_TEST_WORKER_BIN) +
           ", modules: [Reader, DataTransform, Intersection, HeteroLR, HomoLR, FeatureScale, Evaluation, TestModule,"
           " reader, psi, feature_scale, hetero_feature_binning, hetero_feature_selection, coordinated_lr, evaluation]}\n";
+  yaml += SecurityYaml(p);
   yaml += p.setup.extra_yaml;
   WriteFile(p.home + "/conf/service_conf.yaml", yaml);
   auto child = ChildProcess::Start({FEDFLOW_SERVER_BIN, "--config", p.home + "/conf/service_conf.yaml"},
@@ -140,6 +206,7 @@ StatusOr<ApiAnswer> Federation::Call(const std::string& party, const std::string
   http::ClientRequest r;
   r.method = method;
   r.port = PortOf(party);
+  r.tls = options_.tls;
   r.target = path;
   r.timeout_ms = 20000;
   if (method == "GET") {
@@ -152,7 +219,13 @@ StatusOr<ApiAnswer> Federation::Call(const std::string& party, const std::string
   } else {
     r.body = bj::serialize(body);
   }
-  auto res = client_.Call(r);
+  if (!options_.client_app_id.empty()) {
+    for (auto& h : security::ClientAuthHeaders(options_.client_app_id, options_.client_app_secret, r.target, r.body,
+                                               SystemClock::Instance().NowMs())) {
+      r.headers.push_back(std::move(h));
+    }
+  }
+  auto res = client_->Call(r);
   if (!res.ok()) return res.status();
   ApiAnswer a;
   a.http_status = res->status;

@@ -37,6 +37,12 @@ struct FederationOptions {
   std::int64_t party_call_timeout_ms = 2000;
   std::int64_t aging_ms = 60000;
   std::string database_yaml;  ///< replaces the SQLite default (e.g. a MySQL section)
+  // Security (issue 7): everything off unless asked.
+  bool site_auth = false;        ///< every party signs its interconnect calls (keys made per party)
+  bool permission = false;       ///< partners need grants to create jobs
+  std::string client_app_id;     ///< when set, client authentication is on with this app
+  std::string client_app_secret;
+  bool tls = false;              ///< https listeners and party calls, with a CA made for the test
 };
 
 /// An HTTP answer with its parsed envelope.
@@ -61,7 +67,12 @@ class Federation final {
   /// Party ids (one per party, the first instance of each).
   const std::vector<std::string>& parties() const { return party_ids_; }
 
-  /// Any API call; `body` is sent as JSON for POST, as a query string for GET (flat strings).
+  /// Directory with ca.pem, and <party>.pem / <party>.key (when `tls`).
+  const std::string& tls_dir() const { return tls_dir_; }
+  /// The PEM file of a party's site private key (when `site_auth`).
+  std::string PrivateKeyOf(const std::string& party) const;
+
+  /// Any API call (signed as the client app when client authentication is on); `body` is sent as JSON for POST, as a query string for GET (flat strings).
   StatusOr<ApiAnswer> Call(const std::string& party, const std::string& method, const std::string& path,
                            const boost::json::object& body = {});
   /// Submits a FATE 1.x job at `party`; the job id, or the refusal as a Status.
@@ -94,11 +105,15 @@ class Federation final {
     std::unique_ptr<ChildProcess> process;
   };
   Status Launch(Server& s);
+  std::string SecurityYaml(const Server& s) const;
+  Status MakeKeysAndCertificates(const std::string& root);
 
   FederationOptions options_;
   std::vector<std::string> party_ids_;
   std::map<std::string, Server> servers_;
-  http::HttpClient client_;
+  std::string root_;
+  std::string tls_dir_;
+  std::unique_ptr<http::HttpClient> client_;
 };
 
 /// A free loopback TCP port.

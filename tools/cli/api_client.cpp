@@ -3,7 +3,8 @@
 #include "base/clock.hpp"
 #include "base/ids.hpp"
 #include "service/json/json.hpp"
-#include "tools/cli/client_auth.hpp"
+#include "base/clock.hpp"
+#include "service/security/client_auth.hpp"
 
 namespace fedflow::cli {
 
@@ -46,14 +47,21 @@ Status ParseAddress(const std::string& address, Endpoint* e) {
   return Status::OK();
 }
 
-ApiClient::ApiClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}
+ApiClient::ApiClient(Endpoint endpoint)
+    : endpoint_(std::move(endpoint)), client_(http::HttpClientOptions{1, 16, endpoint_.tls_ca_file, "", ""}) {}
 
 StatusOr<Answer> ApiClient::Send(http::ClientRequest r) {
   r.host = endpoint_.host;
   r.port = endpoint_.port;
   r.tls = endpoint_.tls;
   r.timeout_ms = endpoint_.timeout_ms;
-  if (!endpoint_.app_id.empty()) SignClientRequest(endpoint_.app_id, endpoint_.app_secret, &r);
+  if (!endpoint_.app_id.empty()) {
+    // FATE-Flow 1.x client signature: covers the path, query and body.
+    for (auto& h : security::ClientAuthHeaders(endpoint_.app_id, endpoint_.app_secret, r.target, r.body,
+                                                SystemClock::Instance().NowMs())) {
+      r.headers.push_back(std::move(h));
+    }
+  }
   auto res = client_.Call(r);
   if (!res.ok()) {
     return UnavailableError("cannot reach fedflow server at " + endpoint_.host + ":" + std::to_string(endpoint_.port) +

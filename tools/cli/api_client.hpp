@@ -18,6 +18,7 @@ struct Endpoint {
   bool tls = false;
   std::string app_id;      ///< client authentication (when the server enables it)
   std::string app_secret;
+  std::string tls_ca_file;  ///< verify an https server with this CA (else unverified)
   std::int64_t timeout_ms = 30000;
 };
 

@@ -51,6 +51,7 @@ void RegisterTaskCommands();
 void RegisterProviderCommands();
 void RegisterServerCommands();
 void RegisterLogCommands();
+void RegisterPermissionCommands();
 
 /// Sends and reports: on success returns the answer; on failure prints the message and sets
 /// `*exit_code` (1 for a refusal, 3 when unreachable).

@@ -136,6 +136,8 @@ void RegisterServerCommands() {
                         [](Context& c, const CommandLine&) { return ServerGet(c, "/v2/server/version"); }});
   Registry().push_back({"server", "health", "Is the server up and its database reachable?", "", {}, {},
                         [](Context& c, const CommandLine&) { return ServerGet(c, "/v2/server/health"); }});
+  Registry().push_back({"server", "site", "This party's id and site-authentication public key (give it to partners).",
+                        "", {}, {}, [](Context& c, const CommandLine&) { return ServerGet(c, "/v2/site/info/query"); }});
 }
 
 }  // namespace fedflow::cli

@@ -2,7 +2,8 @@
 //   fedflow [--server HOST:PORT] [--json] <group> <command> [options]
 // The server address comes from --server, else $FEDFLOW_SERVER, else the CLI config file
 // ($FEDFLOW_CLI_CONFIG or ~/.config/fedflow/cli.yaml: "server: HOST:PORT", optional
-// "app_id"/"app_secret"), else 127.0.0.1:9380.
+// "app_id"/"app_secret" for client authentication, "ca_file" for https), else 127.0.0.1:9380.
+// $FEDFLOW_APP_ID, $FEDFLOW_APP_SECRET and $FEDFLOW_CA_FILE override the file.
 
 #include <algorithm>
 #include <cstdlib>
@@ -25,7 +26,10 @@ void PrintHelp(std::ostream& out, const std::string& group) {
     out << "fedflow: command-line client of a fedflow server (FATE-Flow compatible)\n\n"
            "usage: fedflow [--server HOST:PORT] [--json] <group> <command> [options]\n\n"
            "  --server HOST:PORT   server to talk to (else $FEDFLOW_SERVER, the CLI config file, 127.0.0.1:9380)\n"
-           "  --json               print the server's JSON answer instead of tables (for scripts)\n\n"
+           "  --json               print the server's JSON answer instead of tables (for scripts)\n"
+           "  https://HOST:PORT    TLS; verify with $FEDFLOW_CA_FILE or ca_file in the CLI config\n"
+           "  client auth          $FEDFLOW_APP_ID and $FEDFLOW_APP_SECRET (or app_id, app_secret in the CLI\n"
+           "                       config): every request is signed\n\n"
            "commands:\n";
   } else {
     out << "usage: fedflow " << group << " <command> [options]\n\ncommands:\n";
@@ -81,6 +85,7 @@ int main(int argc, char** argv) {
   RegisterProviderCommands();
   RegisterServerCommands();
   RegisterLogCommands();
+  RegisterPermissionCommands();
 
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string server;
@@ -150,6 +155,7 @@ int main(int argc, char** argv) {
   }
   endpoint.app_id = std::getenv("FEDFLOW_APP_ID") ? std::getenv("FEDFLOW_APP_ID") : file["app_id"];
   endpoint.app_secret = std::getenv("FEDFLOW_APP_SECRET") ? std::getenv("FEDFLOW_APP_SECRET") : file["app_secret"];
+  endpoint.tls_ca_file = std::getenv("FEDFLOW_CA_FILE") ? std::getenv("FEDFLOW_CA_FILE") : file["ca_file"];
   ApiClient api(endpoint);
   Context ctx{api, json, std::cout, std::cerr};
   try {
