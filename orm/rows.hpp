@@ -216,6 +216,57 @@ struct PermissionRow {
   std::int64_t created_ms = 0;
 };
 
+/// A metric record of a task attempt (ff_metric).
+struct MetricRow {
+  std::string job_id;
+  std::string role;
+  std::string party_id;
+  std::string task_name;
+  std::int32_t attempt = 0;
+  std::string metric_namespace;
+  std::string metric_name;
+  std::string kind;        ///< "data" (a point: key, value) or "meta" (value = the meta object)
+  std::string key;
+  std::string value_json;
+  std::int64_t timestamp_ms = 0;
+};
+
+/// An output of a task attempt (ff_output).
+struct OutputRow {
+  std::string job_id;
+  std::string role;
+  std::string party_id;
+  std::string task_name;
+  std::int32_t attempt = 0;
+  std::string kind;         ///< "data" or "model"
+  std::string output_key;
+  std::string path;         ///< file or directory under the attempt's directory
+  std::string schema_json;  ///< data: header, columns, id and label columns
+  std::int64_t row_count = 0;
+  std::string type_name;    ///< model: what kind of model
+  std::string meta_json;
+  std::int64_t created_ms = 0;
+};
+
+/// A table of this party (ff_table).
+struct TableRow {
+  std::string table_namespace;
+  std::string table_name;
+  std::string engine;        ///< "file" (uploaded here), "path" (bound file), "mysql" (bound table)
+  std::string path;          ///< the CSV file (file, path)
+  std::string address_json;  ///< mysql: {host, port, user, password, db, table}
+  std::string delimiter = ",";
+  bool have_header = true;
+  std::string id_column;
+  std::string label_column;
+  std::string schema_json;
+  std::int64_t row_count = 0;
+  std::int32_t partitions = 0;
+  std::string source;        ///< "upload" or "bind"
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+};
+
 /// Optional column changes applied together with a status compare-and-set.
 struct TransitionExtras {
   std::int64_t start_ms = -1;   ///< -1 = leave unchanged

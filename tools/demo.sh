@@ -55,7 +55,7 @@ for party in "${PARTIES[@]}"; do
     done
     echo "providers:"
     echo "  - {name: fedflow-demo, version: \"1.0\", executable: $BIN/tests/fedflow-test-worker,"
-    echo "     modules: [Reader, DataTransform, Intersection, HeteroLR, Evaluation]}"
+    echo "     modules: [DataTransform, Intersection, HeteroLR, Evaluation]}"
     echo "security: {site_auth: true, permission: true}"
   } >"$home/conf/service_conf.yaml"
   "$BIN/service/app/fedflow-server" --config "$home/conf/service_conf.yaml" >"$home/server.out" 2>&1 &
@@ -75,6 +75,13 @@ echo "== host and arbiter grant guest 9999 the job's components and the host's t
 "$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 1))" permission grant -p 9999 -r guest \
   -c DataTransform,Intersection,HeteroLR,Evaluation -d experiment.breast_hetero_host
 "$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 2))" permission grant -p 9999 -r guest -c HeteroLR,Evaluation
+echo "== uploading the breast data sets: guest's at 9999, host's at 10000 (FATE upload confs)"
+for side in guest host; do
+  k=0; [ $side = host ] && k=1
+  printf '{"file": "%s", "table_name": "breast_hetero_%s", "namespace": "experiment", "head": 1, "partition": 8}\n' \
+    "$PWD/examples/fate/data/breast_hetero_$side.csv" "$side" >"$DEMO/upload_$side.json"
+  "$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + k))" data upload -c "$DEMO/upload_$side.json" --drop
+done
 echo "== submitting the FATE hetero-LR example (examples/fate/v1-dsl/hetero_lr_normal_dsl.json)"
 set +e
 $FLOW job submit -c examples/jobs/hetero_lr_three_party_conf.json -d examples/fate/v1-dsl/hetero_lr_normal_dsl.json --wait
@@ -87,5 +94,8 @@ for party in "${PARTIES[@]}"; do
   "$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + k))" job query -j "$JOB"
   k=$((k + 1))
 done
+echo "== the built-in Reader's output at the host (first 3 rows), and metrics the job logged at the guest"
+"$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 1))" output preview -j "$JOB" -r host -p 10000 -t reader_0 --limit 3 || true
+$FLOW output metrics -j "$JOB" -r guest -p 9999 -t hetero_lr_0 || true
 echo "== logs, databases and task directories: $DEMO"
 exit $rc

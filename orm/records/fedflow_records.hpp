@@ -352,6 +352,96 @@ struct PermissionRecord {
 };
 #pragma db index(PermissionRecord::"ff_permission_key_u") unique members(party_id, role, kind, value)
 
+/// Version 3: one metric record of a task attempt at this party (FATE's tracking metrics): a data
+/// point (`kind` "data": key, value) or the metric's meta (`kind` "meta": value is the meta object).
+#pragma db object table("ff_metric")
+struct MetricRecord {
+#pragma db id auto
+  std::uint64_t id = 0;
+#pragma db type("VARCHAR(64)")
+  std::string job_id;
+#pragma db type("VARCHAR(32)")
+  std::string role;
+#pragma db type("VARCHAR(64)")
+  std::string party_id;
+#pragma db type("VARCHAR(128)")
+  std::string task_name;
+  std::int32_t attempt = 0;
+#pragma db type("VARCHAR(128)")
+  std::string metric_namespace;
+#pragma db type("VARCHAR(128)")
+  std::string metric_name;
+#pragma db type("VARCHAR(8)")
+  std::string kind;
+#pragma db type("VARCHAR(255)")
+  std::string metric_key;
+#pragma db mysql:type("MEDIUMTEXT")
+  std::string value_json;
+  std::int64_t timestamp_ms = 0;
+};
+#pragma db index(MetricRecord::"ff_metric_task_i") members(job_id, role, party_id, task_name, attempt)
+
+/// Version 3: an output (data or model) a task attempt registered here, with where it lies.
+#pragma db object table("ff_output")
+struct OutputRecord {
+#pragma db id auto
+  std::uint64_t id = 0;
+#pragma db type("VARCHAR(64)")
+  std::string job_id;
+#pragma db type("VARCHAR(32)")
+  std::string role;
+#pragma db type("VARCHAR(64)")
+  std::string party_id;
+#pragma db type("VARCHAR(128)")
+  std::string task_name;
+  std::int32_t attempt = 0;
+#pragma db type("VARCHAR(8)")
+  std::string kind;
+#pragma db type("VARCHAR(128)")
+  std::string output_key;
+  std::string path;
+#pragma db mysql:type("MEDIUMTEXT")
+  std::string schema_json;
+  std::int64_t row_count = 0;
+#pragma db type("VARCHAR(128)")
+  std::string type_name;
+#pragma db mysql:type("MEDIUMTEXT")
+  std::string meta_json;
+  std::int64_t created_ms = 0;
+};
+#pragma db index(OutputRecord::"ff_output_key_u") unique members(job_id, role, party_id, task_name, attempt, kind, output_key)
+
+/// Version 3: a table of this party (upload, bound file or bound MySQL table) by (namespace, name).
+#pragma db object table("ff_table")
+struct TableRecord {
+#pragma db id auto
+  std::uint64_t id = 0;
+#pragma db type("VARCHAR(128)")
+  std::string table_namespace;
+#pragma db type("VARCHAR(128)")
+  std::string table_name;
+#pragma db type("VARCHAR(16)")
+  std::string engine;
+  std::string path;
+  std::string address_json;
+#pragma db type("VARCHAR(8)")
+  std::string delimiter;
+  bool have_header = true;
+#pragma db type("VARCHAR(128)")
+  std::string id_column;
+#pragma db type("VARCHAR(128)")
+  std::string label_column;
+#pragma db mysql:type("MEDIUMTEXT")
+  std::string schema_json;
+  std::int64_t row_count = 0;
+  std::int32_t partitions = 0;
+#pragma db type("VARCHAR(16)")
+  std::string source;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+};
+#pragma db index(TableRecord::"ff_table_key_u") unique members(table_namespace, table_name)
+
 /// Sum of an allocation selection (free capacity is derived from it).
 #pragma db view object(AllocationRecord)
 struct AllocationTotalsView {

@@ -34,6 +34,7 @@ int RetCode(int http_status, std::int64_t code) {
 HttpResponse CallV2(const http::Router& router, const HttpRequest& original, const std::string& method,
                     const std::string& path, const bj::object& body) {
   HttpRequest req = original;
+  req.internal = true;  // the 1.x request passed the guard already (its nonce must not count twice)
   req.method = method;
   req.path = path;
   req.target = path;
@@ -148,6 +149,64 @@ void RegisterCompatRoutes(http::Router& router) {
                  if (!d.is_object()) return d;
                  return bj::object{{"tasks", d.as_object().at("data")}, {"count", d.as_object().at("count")}};
                });
+             });
+
+  // --- data (FATE 1.x `flow data upload` / `flow table ...`) ---
+  router.Add("POST", "/v1/data/upload",
+             {"compat-1.x", "FATE-Flow 1.x upload of a file on the server (use_local_data=0 semantics).",
+              "file, table_name, namespace, head, partition, id_delimiter, drop, meta"},
+             [r, body_of, bad](const HttpRequest& req) {
+               auto body = body_of(req);
+               if (!body.ok()) return bad(body.status());
+               return ToV1(CallV2(*r, req, "POST", "/v2/data/component/upload", *body), [](const bj::value& d) -> bj::value {
+                 if (!d.is_object()) return d;
+                 const bj::object& o = d.as_object();
+                 return bj::object{{"namespace", o.at("namespace")}, {"table_name", o.at("name")}, {"count", o.at("count")}};
+               });
+             });
+  router.Add("POST", "/v1/table/table_info",
+             {"compat-1.x", "FATE-Flow 1.x table info: exist 0/1, count, schema.", "namespace, table_name"},
+             [r, body_of, bad](const HttpRequest& req) {
+               auto body = body_of(req);
+               if (!body.ok()) return bad(body.status());
+               if (!body->contains("name") && body->contains("table_name")) (*body)["name"] = body->at("table_name");
+               HttpResponse v2 = CallV2(*r, req, "GET", "/v2/table/query", *body);
+               if (v2.status == 404) {
+                 HttpResponse none;
+                 none.body = bj::serialize(bj::object{{"retcode", 0}, {"retmsg", "no such table"}, {"data", bj::object{{"exist", 0}}}});
+                 return none;
+               }
+               return ToV1(v2, [](const bj::value& d) -> bj::value {
+                 if (!d.is_object()) return d;
+                 const bj::object& o = d.as_object();
+                 return bj::object{{"exist", 1},          {"namespace", o.at("namespace")}, {"table_name", o.at("name")},
+                                   {"count", o.at("count")}, {"partition", o.at("partitions")}, {"schema", o.at("schema")},
+                                   {"engine", o.at("engine")}};
+               });
+             });
+  router.Add("POST", "/v1/table/delete", {"compat-1.x", "FATE-Flow 1.x table delete.", "namespace, table_name"},
+             [r, body_of, bad](const HttpRequest& req) {
+               auto body = body_of(req);
+               if (!body.ok()) return bad(body.status());
+               if (!body->contains("name") && body->contains("table_name")) (*body)["name"] = body->at("table_name");
+               return ToV1(CallV2(*r, req, "POST", "/v2/table/delete", *body), nullptr);
+             });
+  router.Add("POST", "/v1/table/bind",
+             {"compat-1.x", "FATE-Flow 1.x table bind: engine PATH (address.path) or MYSQL (address).",
+              "engine, address, namespace, name, head, id_delimiter, drop"},
+             [r, body_of, bad](const HttpRequest& req) {
+               auto body = body_of(req);
+               if (!body.ok()) return bad(body.status());
+               std::string engine = OptionalString(*body, "engine").value_or("");
+               for (auto& c : engine) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+               const bj::value* address = body->if_contains("address");
+               if (!address || !address->is_object()) return bad(InvalidArgumentError("missing 'address' object"));
+               if (engine == "PATH") {
+                 if (const bj::value* path = address->as_object().if_contains("path")) (*body)["path"] = *path;
+                 return ToV1(CallV2(*r, req, "POST", "/v2/table/bind/path", *body), nullptr);
+               }
+               if (engine == "MYSQL") return ToV1(CallV2(*r, req, "POST", "/v2/table/bind/mysql", *body), nullptr);
+               return bad(InvalidArgumentError("'engine' must be PATH or MYSQL (fedflow binds files and MySQL tables)"));
              });
 }
 

@@ -238,11 +238,7 @@ void RegisterPartnerRoutes(http::Router& router, partner::JobParticipant& p, orm
 }
 
 void RegisterWorkerRoutes(http::Router& router, partner::JobParticipant& p) {
-  auto token_of = [](const HttpRequest& req, const bj::object& args) {
-    std::string token = req.Header("x-fedflow-task-token");
-    if (token.empty()) token = OptionalString(args, "token").value_or("");
-    return token;
-  };
+  auto token_of = WorkerToken;
   router.Add("POST", "/v2/worker/task/status",
              {"worker", "A worker reports its attempt's status: running, success, pass or failed (with error).",
               "header X-Fedflow-Task-Token; status, error"},

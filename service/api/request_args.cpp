@@ -49,6 +49,12 @@ StatusOr<std::string> RequireJobId(const bj::object& args) {
   return id;
 }
 
+std::string WorkerToken(const http::HttpRequest& req, const boost::json::object& args) {
+  std::string token = req.Header("x-fedflow-task-token");
+  if (token.empty()) token = OptionalString(args, "token").value_or("");
+  return token;
+}
+
 std::string Caller(const http::HttpRequest& req) {
   // The app is what client authentication proves; a user name is only what the client says.
   std::string app = !req.Header("app_key").empty() ? req.Header("app_key") : req.Header("appid");

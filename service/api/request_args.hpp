@@ -27,6 +27,9 @@ StatusOr<std::int64_t> OptionalInt(const boost::json::object& args, const std::s
 /// A required job id that is a safe identifier.
 StatusOr<std::string> RequireJobId(const boost::json::object& args);
 
+/// The per-attempt token a worker presents: the X-Fedflow-Task-Token header, else `token`.
+std::string WorkerToken(const http::HttpRequest& request, const boost::json::object& args);
+
 /// Who asked, for audit lines: "app:<id>/user:<name>" from the client headers, else the remote
 /// address.
 std::string Caller(const http::HttpRequest& request);

@@ -203,7 +203,7 @@ Status ReadJobDefaults(const YAML::Node& n, ServerConfig& c) {
 }
 
 Status ReadPartners(const YAML::Node& n, ServerConfig& c) {
-  if (!n) return Status::OK();
+  if (!n || n.IsNull()) return Status::OK();  // a party without partners runs local jobs only
   if (!n.IsSequence()) return InvalidArgumentError("'partners' must be a list of {party_id, host, port}");
   for (std::size_t i = 0; i < n.size(); ++i) {
     std::string p = "partners[" + std::to_string(i) + "]";
@@ -297,6 +297,21 @@ Status ReadSecurity(const YAML::Node& n, ServerConfig& c) {
   return Status::OK();
 }
 
+Status ReadData(const YAML::Node& n, ServerConfig& c) {
+  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, "data", {"dir", "allowed_roots"}));
+  if (!n) return Status::OK();
+  FEDFLOW_RETURN_IF_ERROR(Reader::String(n, "dir", "data", &c.data.dir));
+  YAML::Node roots = n["allowed_roots"];
+  if (roots && !roots.IsSequence()) return InvalidArgumentError("'data.allowed_roots' must be a list of directories");
+  for (std::size_t i = 0; roots && i < roots.size(); ++i) {
+    if (!roots[i].IsScalar() || roots[i].Scalar().empty()) {
+      return InvalidArgumentError("'data.allowed_roots[" + std::to_string(i) + "]' must be a directory path");
+    }
+    c.data.allowed_roots.push_back(roots[i].Scalar());
+  }
+  return Status::OK();
+}
+
 Status CheckReadable(const std::string& path, const std::string& key) {
   if (path.empty()) return Status::OK();
   std::ifstream in(path);
@@ -328,7 +343,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(root, "",
                                               {"party_id", "instance_id", "home", "http", "database", "log", "scheduler",
                                                "detector", "capacity", "partners", "providers", "job_defaults",
-                                               "security"}));
+                                               "security", "data", "builtin_provider"}));
     FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "party_id", "", &c.party_id, true));
     if (!IsSafeIdentifier(c.party_id, 64)) {
       return InvalidArgumentError("'party_id' must be letters, digits, _ . - (got '" + c.party_id + "')");
@@ -347,6 +362,8 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(ReadProviders(root["providers"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadJobDefaults(root["job_defaults"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadSecurity(root["security"], c));
+    FEDFLOW_RETURN_IF_ERROR(ReadData(root["data"], c));
+    FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "builtin_provider", "", &c.builtin_provider));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(std::string("config: ") + e.what());
   }
@@ -357,6 +374,10 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
   c.database.sqlite_path = c.ResolvePath(c.database.sqlite_path);
   c.log.dir = c.ResolvePath(c.log.dir);
   for (auto& p : c.providers) p.executable = c.ResolvePath(p.executable);
+  c.data.dir = c.ResolvePath(c.data.dir);
+  if (c.data.allowed_roots.empty()) c.data.allowed_roots.push_back(c.home);
+  for (auto& root : c.data.allowed_roots) root = c.ResolvePath(root);
+  if (!c.builtin_provider.empty() && c.builtin_provider != "none") c.builtin_provider = c.ResolvePath(c.builtin_provider);
   // Key and certificate paths are relative to home; public keys may also be inline PEM text.
   SecurityConfig& sc = c.security;
   sc.private_key = c.ResolvePath(sc.private_key);

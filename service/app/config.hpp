@@ -61,6 +61,12 @@ struct SecurityConfig {
   std::string tls_key_file;
 };
 
+/// Where tables live and which server-side files clients may name.
+struct DataConfig {
+  std::string dir = "data";                ///< uploads: <dir>/<namespace>/<name>/<id>.csv
+  std::vector<std::string> allowed_roots;  ///< upload-from-path and bind (default: home)
+};
+
 /// The whole server configuration.
 struct ServerConfig {
   std::string party_id;
@@ -91,6 +97,10 @@ struct ServerConfig {
   std::vector<ProviderConfig> providers;
   JobDefaults job_defaults;
   SecurityConfig security;
+  DataConfig data;
+  /// fedflow's own provider (the Reader): default fedflow-builtin beside the server binary;
+  /// "none" turns it off.
+  std::string builtin_provider;
 
   /// Absolute form of a path from the config (relative to `home`).
   std::string ResolvePath(const std::string& path) const;

@@ -12,17 +12,23 @@
 #include "orm/registry_repository.hpp"
 #include "orm/schedule_repository.hpp"
 #include "orm/security_repository.hpp"
+#include "orm/table_repository.hpp"
+#include "orm/tracking_repository.hpp"
 #include "orm/task_repository.hpp"
 #include "service/api/admin_routes.hpp"
 #include "service/api/compat_routes.hpp"
+#include "service/api/data_routes.hpp"
 #include "service/api/job_routes.hpp"
 #include "service/api/log_routes.hpp"
+#include "service/api/output_routes.hpp"
 #include "service/api/partner_routes.hpp"
 #include "service/api/permission_routes.hpp"
 #include "service/api/provider_routes.hpp"
 #include "service/api/registry_routes.hpp"
 #include "service/api/resource_routes.hpp"
 #include "service/api/server_routes.hpp"
+#include "service/api/worker_data_routes.hpp"
+#include "service/data/table_service.hpp"
 #include "service/detector/detector.hpp"
 #include "service/executor/provider_registry.hpp"
 #include "service/executor/task_executor.hpp"
@@ -41,6 +47,7 @@
 #include "service/security/request_guard.hpp"
 #include "service/security/site_auth.hpp"
 #include "service/state/server_state.hpp"
+#include "service/tracking/tracker.hpp"
 
 #ifndef FEDFLOW_VERSION
 #define FEDFLOW_VERSION "0.0.0"
@@ -64,6 +71,11 @@ struct ServerApp::Impl {
   std::unique_ptr<orm::RegistryRepository> registry;
   std::unique_ptr<orm::NonceRepository> nonce_rows;
   std::unique_ptr<orm::PermissionRepository> permission_rows;
+  std::unique_ptr<orm::MetricRepository> metric_rows;
+  std::unique_ptr<orm::OutputRepository> output_rows;
+  std::unique_ptr<orm::TableRepository> table_rows;
+  std::unique_ptr<tracking::Tracker> tracker;
+  std::unique_ptr<data::TableService> tables;
   security::SigningKey site_key;
   std::unique_ptr<security::DatabaseNonceStore> nonces;
   std::unique_ptr<security::SiteSigner> site_signer;
@@ -111,6 +123,9 @@ Status ServerApp::Impl::OpenStores() {
   registry = orm::MakeRegistryRepository(*db);
   nonce_rows = orm::MakeNonceRepository(*db);
   permission_rows = orm::MakePermissionRepository(*db);
+  metric_rows = orm::MakeMetricRepository(*db);
+  output_rows = orm::MakeOutputRepository(*db);
+  table_rows = orm::MakeTableRepository(*db);
   orm::EngineCapacityRow capacity;
   capacity.engine = c.engine;
   capacity.party_id = c.party_id;
@@ -163,6 +178,20 @@ Status ServerApp::Impl::SetUpSecurity() {
 
 Status ServerApp::Impl::RegisterConfiguredProviders() {
   FEDFLOW_RETURN_IF_ERROR(providers->Load());
+  // fedflow's own provider first, so a configured provider of the same module takes precedence.
+  std::string builtin = config.builtin_provider;
+  if (builtin.empty()) {
+    std::error_code ec;
+    builtin = (fs::read_symlink("/proc/self/exe", ec).parent_path() / "fedflow-builtin").string();
+  }
+  if (builtin != "none") {
+    executor::Provider p{"fedflow", FEDFLOW_VERSION, builtin, {"Reader", "reader"}, "builtin"};
+    Status registered = providers->Register(p);
+    if (!registered.ok()) {
+      if (!config.builtin_provider.empty()) return registered.WithContext("builtin_provider");
+      log::Get("app")->warn("builtin provider not available ({}): jobs need a provider for Reader", registered.message());
+    }
+  }
   for (const auto& pc : config.providers) {
     executor::Provider p;
     p.name = pc.name;
@@ -212,6 +241,9 @@ Status ServerApp::Start() {
   s.task_lifecycle = std::make_unique<lifecycle::TaskLifecycle>(*s.tasks, *s.schedule, s.clock);
   s.providers = std::make_unique<executor::ProviderRegistry>(*s.provider_rows, s.clock);
   FEDFLOW_RETURN_IF_ERROR(s.RegisterConfiguredProviders());
+  s.tracker = std::make_unique<tracking::Tracker>(*s.metric_rows, *s.output_rows, s.clock);
+  s.tables = std::make_unique<data::TableService>(
+      data::TableServiceOptions{c.party_id, c.data.dir, c.data.allowed_roots}, *s.table_rows, s.clock);
 
   // Interconnect: partners by route, this party in-process through the router.
   s.http_client = std::make_unique<http::HttpClient>(http::HttpClientOptions{
@@ -272,16 +304,28 @@ Status ServerApp::Start() {
   pd.clock = &s.clock;
   pd.nudge_scheduler = nudge_scheduler;
   pd.server_state = &s.server_state;
-  if (c.security.permission) {
-    orm::PermissionRepository* grants = s.permission_rows.get();
+  {
+    orm::PermissionRepository* grants = c.security.permission ? s.permission_rows.get() : nullptr;
+    executor::ProviderRegistry* providers = s.providers.get();
+    data::TableService* tables = s.tables.get();
     std::string self = c.party_id;
-    pd.admission_check = [grants, self](const JobSpec& spec, const std::string&) -> Status {
-      if (spec.initiator().party_id() == self) return Status::OK();
-      auto rows = grants->List(spec.initiator().party_id());
-      if (!rows.ok()) return rows.status();
-      return security::CheckPartnerPermission(spec, self, *rows);
+    pd.admission_check = [grants, providers, tables, self](const JobSpec& spec, const std::string&) -> Status {
+      if (grants && spec.initiator().party_id() != self) {
+        auto rows = grants->List(spec.initiator().party_id());
+        if (!rows.ok()) return rows.status();
+        FEDFLOW_RETURN_IF_ERROR(security::CheckPartnerPermission(spec, self, *rows));
+      }
+      // The built-in Reader's tables must exist before the job is created, not fail at run time.
+      std::vector<std::pair<std::string, std::string>> needed;
+      for (const auto& t : spec.tasks()) {
+        auto provider = providers->Resolve(t.module(), t.provider());
+        if (!provider.ok() || provider->source != "builtin") continue;
+        for (const auto& table : security::TablesReadBy(spec, t, self)) needed.emplace_back(t.name(), table);
+      }
+      return tables->CheckPresent(needed);
     };
   }
+  pd.forget_tracking = [tracker = s.tracker.get()](const std::string& job_id) { return tracker->ForgetJob(job_id); };
   s.participant = std::make_unique<partner::JobParticipant>(pd);
 
   sched::SchedulerOptions so;
@@ -306,6 +350,9 @@ Status ServerApp::Start() {
   api::RegisterServerRoutes(s.router, identity, s.clock, [raw_db] { return raw_db->Ping(); });
   api::RegisterPartnerRoutes(s.router, *s.participant, *s.commands, s.clock);
   api::RegisterWorkerRoutes(s.router, *s.participant);
+  api::RegisterWorkerDataRoutes(s.router, *s.participant, *s.tracker, *s.tables);
+  api::RegisterOutputRoutes(s.router, *s.tracker);
+  api::RegisterDataRoutes(s.router, *s.tables);
   api::RegisterProviderRoutes(s.router, *s.providers);
   api::RegisterResourceRoutes(s.router, c.engine, *s.allocations, *s.participant);
   api::RegisterLogRoutes(s.router, c.log.dir, *s.tasks);

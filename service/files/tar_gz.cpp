@@ -107,8 +107,12 @@ StatusOr<std::string> TarGzDirectory(const std::string& dir, const std::string& 
 }
 
 StatusOr<std::string> TarGzFile(const std::string& name, const std::string& content) {
+  return TarGzEntries({{name, content}});
+}
+
+StatusOr<std::string> TarGzEntries(const std::vector<std::pair<std::string, std::string>>& entries) {
   std::string tar;
-  FEDFLOW_RETURN_IF_ERROR(AppendEntry(tar, name, content, 0));
+  for (const auto& [name, content] : entries) FEDFLOW_RETURN_IF_ERROR(AppendEntry(tar, name, content, 0));
   tar.append(1024, '\0');
   return Gzip(tar);
 }

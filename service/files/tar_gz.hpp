@@ -2,6 +2,8 @@
 // Building a .tar.gz in memory (ustar entries, gzip via zlib) for log and data downloads.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/status.hpp"
 
@@ -13,5 +15,7 @@ StatusOr<std::string> TarGzDirectory(const std::string& dir, const std::string& 
 
 /// A one-file archive.
 StatusOr<std::string> TarGzFile(const std::string& name, const std::string& content);
+/// An archive of (name, content) entries, in order.
+StatusOr<std::string> TarGzEntries(const std::vector<std::pair<std::string, std::string>>& entries);
 
 }  // namespace fedflow::files

@@ -456,6 +456,7 @@ StatusOr<std::size_t> JobParticipant::CleanJob(const std::string& job_id) {
   if (!tasks.ok()) return tasks.status();
   auto jobs = d_.jobs->DeleteJob(job_id);
   if (!jobs.ok()) return jobs.status();
+  if (d_.forget_tracking) FEDFLOW_RETURN_IF_ERROR(d_.forget_tracking(job_id));
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);
     spec_cache_.erase(job_id);

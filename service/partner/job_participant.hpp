@@ -65,6 +65,8 @@ struct ParticipantDeps {
   JobAdmissionCheck admission_check;
   /// While draining, resource requests are refused (running jobs continue).
   const state::ServerState* server_state = nullptr;
+  /// Forgets what the job's attempts recorded here (metrics, outputs) when the job is cleaned.
+  std::function<Status(const std::string& job_id)> forget_tracking;
 };
 
 /// Thread-safe.

@@ -64,16 +64,22 @@ std::vector<std::string> ComponentsRunAt(const JobSpec& spec, const std::string&
   return {out.begin(), out.end()};
 }
 
+std::vector<std::string> TablesReadBy(const JobSpec& spec, const TaskSpec& task, const std::string& party_id) {
+  std::set<std::string> out;
+  const PartyTask* pt = PartAt(task, party_id);
+  if (!pt) return {};
+  std::string table = TableOfParameters(task.module(), pt->parameters_json());
+  if (!table.empty()) out.insert(table);
+  // A 2.x DAG's data_warehouse inputs are not tied to a party: every party of the task is
+  // assumed to read them (the strict reading).
+  if (spec.format() == "fate-2.x-dag") out.insert(task.table_inputs().begin(), task.table_inputs().end());
+  return {out.begin(), out.end()};
+}
+
 std::vector<std::string> TablesReadAt(const JobSpec& spec, const std::string& party_id) {
   std::set<std::string> out;
   for (const auto& t : spec.tasks()) {
-    const PartyTask* pt = PartAt(t, party_id);
-    if (!pt) continue;
-    std::string table = TableOfParameters(t.module(), pt->parameters_json());
-    if (!table.empty()) out.insert(table);
-    // A 2.x DAG's data_warehouse inputs are not tied to a party: every party of the task is
-    // assumed to read them (the strict reading).
-    if (spec.format() == "fate-2.x-dag") out.insert(t.table_inputs().begin(), t.table_inputs().end());
+    for (auto& table : TablesReadBy(spec, t, party_id)) out.insert(std::move(table));
   }
   return {out.begin(), out.end()};
 }

@@ -19,6 +19,8 @@ inline constexpr const char* kDatasetGrant = "dataset";
 
 /// Modules this party runs for `spec` (need_run tasks only).
 std::vector<std::string> ComponentsRunAt(const JobSpec& spec, const std::string& party_id);
+/// Tables ("namespace.name") one task reads at `party_id` (empty when it does not run there).
+std::vector<std::string> TablesReadBy(const JobSpec& spec, const TaskSpec& task, const std::string& party_id);
 /// Tables ("namespace.name") this party reads for `spec`.
 std::vector<std::string> TablesReadAt(const JobSpec& spec, const std::string& party_id);
 

@@ -24,10 +24,12 @@ namespace {
 
 const char* kDsl = R"({"components": {
   "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
-  "lr_0": {"module": "HeteroLR", "input": {"data": {"train_data": ["reader_0.data"]}}, "output": {"data": ["data"]}}}})";
+  "lr_0": {"module": "HeteroLR", "input": {"data": {"train_data": ["reader_0.data"]}},
+           "output": {"data": ["data"], "model": ["model"]}}}})";
 const char* kConf = R"({"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999},
   "role": {"guest": [9999], "host": [10000]},
-  "component_parameters": {"role": {"guest": {"0": {"reader_0": {"table": {"namespace": "ns", "name": "t"}}}}}}})";
+  "component_parameters": {"common": {"lr_0": {"track": true}},
+    "role": {"guest": {"0": {"reader_0": {"table": {"namespace": "ns", "name": "t"}}}}}}})";
 
 struct Answer {
   int http = 0;
@@ -130,6 +132,13 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
     return [extra] { return extra; };
   };
   auto args = [](bj::object o) { return [o] { return o; }; };
+  const std::string csv_file = f.HomeOf("9999") + "/routes.csv";
+  WriteFile(csv_file, "id,y,x0\n1,0,0.5\n2,1,0.25\n");
+  auto lr = [&](bj::object extra = {}) {
+    bj::object o{{"job_id", job}, {"role", "guest"}, {"party_id", "9999"}, {"task_name", "lr_0"}};
+    for (auto& kv : extra) o[kv.key()] = kv.value();
+    return [o] { return o; };
+  };
 
   std::vector<Case> cases = {
       // --- server, site, registry ---
@@ -234,10 +243,48 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       {"POST", "/v2/scheduler/task/report", "9999", with_job(job), args(none)},
       {"POST", "/v2/scheduler/job/stop", "9999", with_job(job), args({{"job_id", job}, {"stop_status", "pass"}})},
       {"POST", "/v2/scheduler/job/rerun", "9999", with_job(rerun_job, {{"component_name", "lr_0"}}), args(none)},
+      // --- tables (upload first, delete last) ---
+      {"POST", "/v2/data/component/upload", "9999", args({{"file", csv_file}, {"namespace", "ns"}, {"name", "up"}}),
+       args({{"file", csv_file}, {"namespace", "ns"}, {"name", "../up"}})},
+      {"POST", "/v2/data/component/upload/file", "9999", nullptr, args({{"name", "x"}}),
+       "ff_data_integration_test (fedflow data upload sends the CSV)"},
+      {"POST", "/v1/data/upload", "9999", args({{"file", csv_file}, {"namespace", "ns"}, {"table_name", "up1"}}),
+       args({{"file", "/etc/passwd"}, {"namespace", "ns"}, {"table_name", "up1"}})},
+      {"GET", "/v2/data/download", "9999", args({{"namespace", "ns"}, {"name", "up"}}), args({{"namespace", "ns"}})},
+      {"POST", "/v2/table/bind/path", "9999", args({{"namespace", "ns"}, {"name", "bound"}, {"path", csv_file}}),
+       args({{"namespace", "ns"}, {"name", "bound"}, {"path", "/etc/passwd"}})},
+      {"POST", "/v1/table/bind", "9999",
+       args({{"engine", "PATH"}, {"namespace", "ns"}, {"name", "bound1"}, {"address", bj::object{{"path", csv_file}}}}),
+       args({{"engine", "HDFS"}, {"namespace", "ns"}, {"name", "bound1"}, {"address", bj::object{{"path", csv_file}}}})},
+      {"POST", "/v2/table/bind/mysql", "9999", nullptr, args({{"namespace", "ns"}, {"name", "m"}}),
+       "ff_data_integration_test (needs the MariaDB fixture)"},
+      {"GET", "/v2/table/query", "9999", args({{"namespace", "ns"}, {"name", "up"}, {"display", "true"}}),
+       args({{"namespace", "ns"}, {"name", "up"}, {"limit", "0"}})},
+      {"POST", "/v1/table/table_info", "9999", args({{"namespace", "ns"}, {"table_name", "up"}}), args({{"namespace", 5}})},
+      {"GET", "/v2/table/list", "9999", args(none), args({{"namespace", "a/b"}})},
+      {"POST", "/v2/table/delete", "9999", args({{"namespace", "ns"}, {"name", "bound"}}), args({{"namespace", "ns"}})},
+      {"POST", "/v1/table/delete", "9999", args({{"namespace", "ns"}, {"table_name", "bound1"}}), args({{"table_name", "x"}})},
+      // --- outputs of the tracked task lr_0 (metric delete last) ---
+      {"GET", "/v2/output/metric/key/query", "9999", lr(), with_job(job, {{"role", "guest"}, {"party_id", "9999"}})},
+      {"GET", "/v2/output/metric/query", "9999", lr({{"namespace", "train"}}), lr({{"task_version", "first"}})},
+      {"GET", "/v2/output/metric/meta/query", "9999", lr(), with_job(job, {{"task_name", "lr_0"}})},
+      {"GET", "/v2/output/data/table", "9999", lr(), lr({{"output_key", "nope"}})},
+      {"GET", "/v2/output/data/display", "9999", lr({{"limit", "1"}}), lr({{"limit", "0"}})},
+      {"GET", "/v2/output/data/download", "9999", lr({{"format", "csv"}, {"output_key", "data"}}), lr({{"format", "zip"}})},
+      {"GET", "/v2/output/model/query", "9999", lr(), lr({{"output_key", "nope"}})},
+      {"GET", "/v2/output/model/download", "9999", lr(), lr({{"role", "boss"}})},
+      {"POST", "/v2/output/metric/delete", "9999", lr(), with_job(job, {{"role", "guest"}})},
       // --- worker routes: success needs a live attempt's token, which no API discloses; every job
       // run exercises them (the test provider reports through both), e.g. ff_scheduler_integration_test.
       {"POST", "/v2/worker/task/status", "9999", nullptr, args({{"status", "success"}}), "every job run"},
       {"POST", "/v2/worker/task/heartbeat", "9999", nullptr, args(none), "every job run"},
+      {"POST", "/v2/worker/metric/data/save", "9999", nullptr, args(none), "ff_data_integration_test (track: true)"},
+      {"POST", "/v2/worker/metric/meta/save", "9999", nullptr, args(none), "ff_data_integration_test (track: true)"},
+      {"POST", "/v2/worker/metric/save", "9999", nullptr, args(none), "ff_data_integration_test (track: true)"},
+      {"POST", "/v2/worker/data/tracking/save", "9999", nullptr, args(none), "ff_data_integration_test (track: true)"},
+      {"POST", "/v2/worker/model/save", "9999", nullptr, args(none), "ff_data_integration_test (track: true)"},
+      {"GET", "/v2/worker/data/table/query", "9999", nullptr, args(none), "ff_data_integration_test (built-in Reader)"},
+      {"GET", "/v2/worker/data/table/download", "9999", nullptr, args(none), "ff_data_integration_test (MySQL Reader)"},
   };
 
   // Every listed route has a row.
@@ -283,6 +330,10 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       s[party + " providers"] = project(c.Call(party, "GET", "/v2/provider/query", none).data, {"provider_name"});
       s[party + " servers"] = project(c.Call(party, "GET", "/v2/server/query/all", none).data, {"server_name"});
       s[party + " drain"] = project(c.Call(party, "GET", "/v2/admin/drain", none).data, {"draining"});
+      s[party + " tables"] = project(c.Call(party, "GET", "/v2/table/list", none).data, {"namespace", "name", "count"});
+      s[party + " metrics"] = project(
+          c.Call(party, "GET", "/v2/output/metric/key/query", {{"job_id", job}, {"role", "guest"}, {"party_id", "9999"}, {"task_name", "lr_0"}}).data,
+          {"namespace", "name"});
       s[party + " grants"] = project(c.Call(party, "GET", "/v2/permission/query", none).data.at("grants"),
                                      {"party_id", "role", "type", "value"});
     }

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "tests/support/cli_runner.hpp"
 #include "tests/support/federation.hpp"
 #include "tests/support/job_checks.hpp"
 #include "tests/support/process.hpp"
@@ -17,22 +18,6 @@ using namespace fedflow::testing;
 namespace bj = boost::json;
 
 namespace {
-
-/// Runs the real `fedflow` CLI against party `server` of the federation.
-struct Cli {
-  Federation& f;
-  std::string dir;
-
-  int Run(const std::string& server, std::vector<std::string> args, std::string* out) {
-    std::vector<std::string> argv{FEDFLOW_CLI_BIN, "--server", "127.0.0.1:" + std::to_string(f.PortOf(server))};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv, out, 120000);
-  }
-  std::string File(const std::string& name, const std::string& text) {
-    WriteFile(dir + "/" + name, text);
-    return dir + "/" + name;
-  }
-};
 
 bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 

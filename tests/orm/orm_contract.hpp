@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "orm/table_repository.hpp"
+#include "orm/tracking_repository.hpp"
 #include "orm/allocation_repository.hpp"
 #include "orm/database.hpp"
 #include "orm/job_repository.hpp"
@@ -515,6 +517,106 @@ BOOST_AUTO_TEST_CASE(PermissionsAreGrantedListedAndRevoked) {
   BOOST_TEST(grants->List("10000")->size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(MetricsAreAppendedListedAndDeletedPerTask) {
+  auto db = OpenFresh("metrics");
+  auto metrics = orm::MakeMetricRepository(*db);
+  auto point = [](const std::string& task, int attempt, const std::string& key, const std::string& value) {
+    return orm::MetricRow{"J1", "guest", "9999", task, attempt, "train", "loss", "data", key, value, 10};
+  };
+  BOOST_REQUIRE(metrics->Append({point("lr_0", 0, "0", "0.7"), point("lr_0", 0, "1", "0.5")}).ok());
+  BOOST_REQUIRE(metrics->Append({point("lr_0", 1, "0", "0.6"), point("reader_0", 0, "count", "569")}).ok());
+  orm::MetricRow meta{"J1", "guest", "9999", "lr_0", 0, "train", "loss", "meta", "", R"({"metric_type":"LOSS"})", 11};
+  BOOST_REQUIRE(metrics->SetMeta(meta).ok());
+  meta.value_json = R"({"metric_type":"LOSS","unit":"nats"})";
+  BOOST_REQUIRE(metrics->SetMeta(meta).ok());  // replaces, never duplicates
+  auto lr = metrics->List("J1", "guest", "9999", "lr_0");
+  BOOST_REQUIRE(lr.ok());
+  BOOST_REQUIRE(lr->size() == 4u);
+  BOOST_TEST((*lr)[0].attempt == 0);
+  int metas = 0;
+  for (const auto& r : *lr) {
+    if (r.kind == "meta") {
+      ++metas;
+      BOOST_TEST(r.value_json.find("nats") != std::string::npos);
+    }
+  }
+  BOOST_TEST(metas == 1);
+  BOOST_TEST((*lr)[3].attempt == 1);
+  // Points keep their insertion order within a metric.
+  std::vector<std::string> keys;
+  for (const auto& r : *lr) {
+    if (r.kind == "data" && r.attempt == 0) keys.push_back(r.key);
+  }
+  BOOST_TEST((keys == std::vector<std::string>{"0", "1"}));
+  BOOST_TEST(metrics->List("J1", "host", "10000", "lr_0")->empty());
+  BOOST_TEST(*metrics->Delete("J1", "guest", "9999", "lr_0") == 4u);
+  BOOST_TEST(metrics->List("J1", "guest", "9999", "reader_0")->size() == 1u);
+  BOOST_TEST(*metrics->Delete("J1", "", "", "") == 1u);  // the whole job
+}
+
+BOOST_AUTO_TEST_CASE(OutputsAreRegisteredReplacedAndForgottenWithTheirJob) {
+  auto db = OpenFresh("outputs");
+  auto outputs = orm::MakeOutputRepository(*db);
+  orm::OutputRow data{"J1", "guest", "9999", "reader_0", 0, "data", "data", "/w/data.csv",
+                      R"({"header":["id","y"]})", 569, "", "{}", 5};
+  BOOST_REQUIRE(outputs->Put(data).ok());
+  data.row_count = 570;
+  BOOST_REQUIRE(outputs->Put(data).ok());  // same (attempt, kind, key): replaced
+  orm::OutputRow model{"J1", "guest", "9999", "lr_0", 0, "model", "model", "/w/model", "", 0, "LRModel", "{}", 6};
+  BOOST_REQUIRE(outputs->Put(model).ok());
+  orm::OutputRow other{"J2", "host", "10000", "reader_0", 0, "data", "data", "/x", "{}", 1, "", "{}", 7};
+  BOOST_REQUIRE(outputs->Put(other).ok());
+  auto of_reader = outputs->List("J1", "guest", "9999", "reader_0");
+  BOOST_REQUIRE(of_reader.ok());
+  BOOST_REQUIRE(of_reader->size() == 1u);
+  BOOST_TEST((*of_reader)[0].row_count == 570);
+  BOOST_TEST((*of_reader)[0].schema_json == R"({"header":["id","y"]})");
+  BOOST_TEST(outputs->List("J1", "", "", "")->size() == 2u);
+  BOOST_TEST(*outputs->DeleteJob("J1") == 2u);
+  BOOST_TEST(outputs->List("J1", "", "", "")->empty());
+  BOOST_TEST(outputs->List("J2", "", "", "")->size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(TablesAreCreatedOnceReplacedOnRequestAndDeleted) {
+  auto db = OpenFresh("tables");
+  auto tables = orm::MakeTableRepository(*db);
+  orm::TableRow t;
+  t.table_namespace = "experiment";
+  t.table_name = "breast";
+  t.engine = "file";
+  t.path = "/d/a.csv";
+  t.id_column = "id";
+  t.row_count = 569;
+  t.source = "upload";
+  BOOST_REQUIRE(tables->Create(t).ok());
+  Status again = tables->Create(t);
+  BOOST_TEST(again.code() == StatusCode::kAlreadyExists, again.ToString());
+  orm::TableRow replacement = t;
+  replacement.path = "/d/b.csv";
+  replacement.row_count = 3;
+  auto replaced = tables->Replace(replacement);
+  BOOST_REQUIRE(replaced.ok());
+  BOOST_TEST(replaced->path == "/d/a.csv");
+  BOOST_TEST(tables->Get("experiment", "breast")->row_count == 3);
+  orm::TableRow fresh = t;
+  fresh.table_name = "new";
+  auto none = tables->Replace(fresh);
+  BOOST_REQUIRE(none.ok());
+  BOOST_TEST(none->engine.empty());
+  orm::TableRow elsewhere = t;
+  elsewhere.table_namespace = "other";
+  BOOST_REQUIRE(tables->Create(elsewhere).ok());
+  BOOST_TEST(tables->List("")->size() == 3u);
+  auto experiment = tables->List("experiment");
+  BOOST_REQUIRE(experiment->size() == 2u);
+  BOOST_TEST((*experiment)[0].table_name == "breast");
+  auto deleted = tables->Delete("experiment", "breast");
+  BOOST_REQUIRE(deleted.ok());
+  BOOST_TEST(deleted->path == "/d/b.csv");
+  BOOST_TEST(tables->Get("experiment", "breast").status().code() == StatusCode::kNotFound);
+  BOOST_TEST(tables->Delete("experiment", "breast").status().code() == StatusCode::kNotFound);
+}
+
 BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion2) {
   auto config = FreshContractDatabase("migrate2");
   BOOST_REQUIRE(config.ok());
@@ -535,6 +637,12 @@ BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion2) {
   BOOST_TEST(!*nonces->Remember("9999", "n1", 100));
   auto grants = orm::MakePermissionRepository(**db);
   BOOST_TEST(*grants->Grant({orm::PermissionRow{"10000", "guest", "component", "HeteroLR", 1}}) == 1u);
+  orm::TableRow table;
+  table.table_namespace = "ns";
+  table.table_name = "t";
+  table.engine = "file";
+  BOOST_TEST(orm::MakeTableRepository(**db)->Create(table).ok());
+  BOOST_TEST(orm::MakeMetricRepository(**db)->List("J", "guest", "9999", "t")->empty());
 }
 
 BOOST_AUTO_TEST_CASE(RefusesADatabaseNewerThanThisBuild) {

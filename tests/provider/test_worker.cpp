@@ -6,79 +6,112 @@
 //   fail_attempts: fail while the attempt number is below this, then succeed
 //   hang_attempts: hang while the attempt number is below this, then run normally
 //   exit_code: with action crash, exit with this code instead of aborting
+//   track: true -> use the tracking API like a real component: pass the first input's rows
+//          through to each data output and register them, save a model and register it, and log
+//          metrics (FATE 1.x data + meta, and FATE-Flow 2.x MetricData)
 // It refuses to run twice for one attempt directory (marker file `started`), so a double launch
 // shows up as a failure with reason "double start".
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include <boost/json.hpp>
 
-#include "service/http/http_client.hpp"
+#include "service/builtin/worker_session.hpp"
 
 namespace bj = boost::json;
+namespace fs = std::filesystem;
+using fedflow::worker::NumberOf;
+using fedflow::worker::StringOf;
+using fedflow::worker::WorkerSession;
 
 namespace {
 
-struct Worker {
-  bj::object config;
-  std::string host;
-  std::uint16_t port = 0;
-  bool tls = false;
-  std::string token;
-  std::unique_ptr<fedflow::http::HttpClient> client;
-
-  int Post(const std::string& path, const bj::object& body) {
-    fedflow::http::ClientRequest r;
-    r.method = "POST";
-    r.host = host;
-    r.port = port;
-    r.tls = tls;
-    r.target = path;
-    r.body = bj::serialize(body);
-    r.timeout_ms = 5000;
-    r.headers.emplace_back("X-Fedflow-Task-Token", token);
-    // The server may be restarting: keep trying for about 20 s before giving up.
-    for (int attempt = 0; attempt < 25; ++attempt) {
-      auto res = client->Call(r);
-      if (res.ok() && res->status < 500) return res->status;
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 100 * (attempt + 1))));
-    }
-    return 0;
+/// The first input's data file, if an upstream task produced one here.
+std::string FirstInputFile(const bj::object& config) {
+  const bj::value* inputs = config.if_contains("inputs");
+  if (!inputs || !inputs->is_array()) return "";
+  for (const auto& in : inputs->as_array()) {
+    if (!in.is_object()) continue;
+    fs::path file = fs::path(StringOf(in.as_object(), "path")) / "data.csv";
+    if (!StringOf(in.as_object(), "path").empty() && fs::exists(file)) return file.string();
   }
-
-  void Report(const std::string& status, const std::string& error = "") {
-    bj::object body{{"status", status}};
-    if (!error.empty()) body["error"] = error;
-    int code = Post("/v2/worker/task/status", body);
-    std::printf("reported %s -> HTTP %d\n", status.c_str(), code);
-    std::fflush(stdout);
-    if (code == 0) std::_Exit(5);  // nobody to report to: the detector will notice the exit
-  }
-};
-
-std::string Str(const bj::object& o, const char* key, const std::string& fallback = "") {
-  const bj::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : fallback;
+  return "";
 }
 
-double Num(const bj::object& o, const char* key, double fallback) {
-  const bj::value* v = o.if_contains(key);
-  if (!v) return fallback;
-  if (v->is_double()) return v->as_double();
-  if (v->is_int64()) return static_cast<double>(v->as_int64());
-  return fallback;
+/// Counts the records of a CSV file (lines after the header).
+long CountRecords(const std::string& file) {
+  std::ifstream in(file);
+  std::string line;
+  long n = -1;
+  while (std::getline(in, line)) {
+    if (!line.empty()) ++n;
+  }
+  return n < 0 ? 0 : n;
+}
+
+/// "y" when the file's header has that label column (host data sets have none), else "".
+std::string LabelOf(const std::string& file) {
+  std::ifstream in(file);
+  std::string header;
+  std::getline(in, header);
+  return ("," + header + ",").find(",y,") != std::string::npos ? "y" : "";
+}
+
+/// Returns the reason tracking failed, or "" when every call was accepted.
+std::string Track(WorkerSession& w) {
+  const std::string input = FirstInputFile(w.config());
+  const long rows = input.empty() ? 2 : CountRecords(input);
+  const bj::object& outputs = w.config().at("outputs").as_object();
+  for (const auto& d : outputs.at("data").as_array()) {
+    fs::path file = fs::path(w.output_dir()) / std::string(d.as_string()) / "data.csv";
+    if (!input.empty()) {
+      std::error_code ec;
+      fs::copy_file(input, file, fs::copy_options::overwrite_existing, ec);
+      if (ec) return "cannot copy " + input + ": " + ec.message();
+    }
+    auto r = w.PostData("/v2/worker/data/tracking/save",
+                        bj::object{{"output_key", d.as_string()},
+                                   {"path", file.string()},
+                                   {"id_column", "id"},
+                                   {"label_column", LabelOf(file.string())}});
+    if (!r.ok()) return r.status().ToString();
+  }
+  for (const auto& m : outputs.at("model").as_array()) {
+    fs::path dir = fs::path(w.output_dir()) / "model" / std::string(m.as_string());
+    fs::create_directories(dir);
+    std::ofstream(dir / "model.json") << bj::serialize(bj::object{{"weights", bj::array{0.5, -0.25}}, {"rows_seen", rows}});
+    auto r = w.PostData("/v2/worker/model/save", bj::object{{"output_key", m.as_string()},
+                                                             {"path", dir.string()},
+                                                             {"type_name", "TestModel"},
+                                                             {"meta", bj::object{{"rows_seen", rows}}}});
+    if (!r.ok()) return r.status().ToString();
+  }
+  auto data = w.PostData("/v2/worker/metric/data/save",
+                         bj::object{{"namespace", "train"},
+                                    {"name", "loss"},
+                                    {"metrics", bj::array{bj::object{{"key", 0}, {"value", 0.69}},
+                                                          bj::object{{"key", 1}, {"value", 0.52}},
+                                                          bj::object{{"key", 2}, {"value", 0.41}}}}});
+  if (!data.ok()) return data.status().ToString();
+  auto meta = w.PostData("/v2/worker/metric/meta/save",
+                         bj::object{{"namespace", "train"}, {"name", "loss"}, {"meta", bj::object{{"metric_type", "LOSS"}}}});
+  if (!meta.ok()) return meta.status().ToString();
+  auto v2 = w.PostData("/v2/worker/metric/save",
+                       bj::object{{"data", bj::array{bj::object{{"name", "rows"},
+                                                                {"type", "summary"},
+                                                                {"groups", bj::array{bj::object{{"name", "default"}}}},
+                                                                {"data", bj::array{bj::object{{"key", "count"}, {"value", rows}}}}}}}});
+  if (!v2.ok()) return v2.status().ToString();
+  return "";
 }
 
 }  // namespace
@@ -92,70 +125,40 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: fedflow-test-worker --config task_config.json\n");
     return 2;
   }
-  std::ifstream in(config_path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Worker w;
-  boost::system::error_code ec;
-  bj::value parsed = bj::parse(ss.str(), ec);
-  if (ec || !parsed.is_object()) {
-    std::fprintf(stderr, "cannot read %s\n", config_path.c_str());
+  auto session = WorkerSession::Open(config_path);
+  if (!session.ok()) {
+    std::fprintf(stderr, "%s\n", session.status().ToString().c_str());
     return 2;
   }
-  w.config = parsed.as_object();
-  const bj::object& server = w.config.at("server").as_object();
-  w.host = Str(server, "host", "127.0.0.1");
-  w.port = static_cast<std::uint16_t>(server.at("port").as_int64());
-  w.tls = server.at("tls").as_bool();
-  fedflow::http::HttpClientOptions client_options;
-  client_options.tls_ca_file = Str(server, "tls_ca_file");
-  client_options.tls_cert_file = Str(server, "tls_cert_file");
-  client_options.tls_key_file = Str(server, "tls_key_file");
-  w.client = std::make_unique<fedflow::http::HttpClient>(client_options);
-  w.token = Str(w.config, "token");
-  const bj::object params = w.config.at("parameters").as_object();
-  const int attempt = static_cast<int>(w.config.at("attempt").as_int64());
-  const std::string workdir = Str(w.config, "workdir");
-  std::printf("test worker pid=%d task=%s attempt=%d role=%s party=%s\n", ::getpid(), Str(w.config, "task_name").c_str(),
-              attempt, Str(w.config, "role").c_str(), Str(w.config, "party_id").c_str());
+  WorkerSession& w = **session;
+  std::printf("test worker %s\n", w.Describe().c_str());
   std::fflush(stdout);
 
   // A second start of the same attempt would find the marker: report it loudly.
-  int marker = ::open((workdir + "/started").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  int marker = ::open((w.workdir() + "/started").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
   if (marker < 0) {
-    std::ofstream(workdir + "/DOUBLE_START") << ::getpid() << "\n";
+    std::ofstream(w.workdir() + "/DOUBLE_START") << ::getpid() << "\n";
     w.Report("failed", "double start: this attempt was already started once");
     return 3;
   }
   ::close(marker);
   w.Report("running");
+  w.StartHeartbeat();
 
-  std::atomic<bool> done{false};
-  std::thread heartbeat([&] {
-    std::int64_t interval = static_cast<std::int64_t>(Num(w.config, "heartbeat_interval_ms", 1000));
-    while (!done) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(interval));
-      if (done) break;
-      // 403: the attempt ended (stopped or timed out): stop working.
-      if (w.Post("/v2/worker/task/heartbeat", bj::object{}) == 403) {
-        std::printf("attempt ended, stopping\n");
-        std::fflush(stdout);
-        std::_Exit(0);
-      }
-    }
-  });
-
-  std::string action = Str(params, "action", "succeed");
-  double seconds = Num(params, "seconds", 0.05);
-  int fail_attempts = static_cast<int>(Num(params, "fail_attempts", 0));
-  int hang_attempts = static_cast<int>(Num(params, "hang_attempts", 0));
+  const bj::object& params = w.parameters();
+  const int attempt = w.attempt();
+  std::string action = StringOf(params, "action", "succeed");
+  double seconds = NumberOf(params, "seconds", 0.05);
+  int fail_attempts = static_cast<int>(NumberOf(params, "fail_attempts", 0));
+  int hang_attempts = static_cast<int>(NumberOf(params, "hang_attempts", 0));
+  const bj::value* track = params.if_contains("track");
+  const bool tracking = track && track->is_bool() && track->as_bool();
   if (action == "hang" || attempt < hang_attempts) seconds = 1e9;
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)));
 
   int code = 0;
   if (action == "crash") {
-    done = true;
-    int exit_code = static_cast<int>(Num(params, "exit_code", -1));
+    int exit_code = static_cast<int>(NumberOf(params, "exit_code", -1));
     std::printf("crashing on command\n");
     std::fflush(stdout);
     if (exit_code >= 0) std::_Exit(exit_code);
@@ -167,15 +170,19 @@ int main(int argc, char** argv) {
     w.Report("pass");
   } else {
     // Outputs: one small CSV per declared data output, so downstream tasks have input.
-    const bj::object& outputs = w.config.at("outputs").as_object();
-    for (const auto& d : outputs.at("data").as_array()) {
-      std::string dir = Str(w.config, "output_dir") + "/" + std::string(d.as_string());
-      std::filesystem::create_directories(dir);
-      std::ofstream(dir + "/data.csv") << "id,y\n1,0\n2,1\n";
+    for (const auto& d : w.config().at("outputs").as_object().at("data").as_array()) {
+      fs::path dir = fs::path(w.output_dir()) / std::string(d.as_string());
+      fs::create_directories(dir);
+      std::ofstream(dir / "data.csv") << "id,y\n1,0\n2,1\n";
     }
-    w.Report("success");
+    std::string failure = tracking ? Track(w) : "";
+    if (failure.empty()) {
+      w.Report("success");
+    } else {
+      w.Report("failed", "tracking refused: " + failure);
+      code = 1;
+    }
   }
-  done = true;
-  heartbeat.join();
+  w.StopHeartbeat();
   return code;
 }

@@ -161,8 +161,9 @@ Status Federation::Launch(Server& p) {
     yaml += "}\n";
   }
   yaml += "providers:\n  - {name: test, version: \"1.0\", executable: " + std::string(FEDFLOW_TEST_WORKER_BIN) +
-          ", modules: [Reader, DataTransform, Intersection, HeteroLR, HomoLR, FeatureScale, Evaluation, TestModule,"
-          " reader, psi, feature_scale, hetero_feature_binning, hetero_feature_selection, coordinated_lr, evaluation]}\n";
+          ", modules: [" + std::string(options_.builtin_reader ? "" : "Reader, reader, ") +
+          "DataTransform, Intersection, HeteroLR, HomoLR, FeatureScale, Evaluation, TestModule,"
+          " psi, feature_scale, hetero_feature_binning, hetero_feature_selection, coordinated_lr, evaluation]}\n";
   yaml += SecurityYaml(p);
   yaml += p.setup.extra_yaml;
   WriteFile(p.home + "/conf/service_conf.yaml", yaml);

@@ -43,6 +43,8 @@ struct FederationOptions {
   std::string client_app_id;     ///< when set, client authentication is on with this app
   std::string client_app_secret;
   bool tls = false;              ///< https listeners and party calls, with a CA made for the test
+  /// Reader jobs use fedflow's built-in Reader (the test provider then lacks Reader/reader).
+  bool builtin_reader = false;
 };
 
 /// An HTTP answer with its parsed envelope.

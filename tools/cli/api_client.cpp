@@ -3,7 +3,6 @@
 #include "base/clock.hpp"
 #include "base/ids.hpp"
 #include "service/json/json.hpp"
-#include "base/clock.hpp"
 #include "service/security/client_auth.hpp"
 
 namespace fedflow::cli {
@@ -87,16 +86,29 @@ StatusOr<Answer> ApiClient::Send(http::ClientRequest r) {
   return a;
 }
 
-StatusOr<Answer> ApiClient::Get(const std::string& path, const bj::object& query) {
-  http::ClientRequest r;
-  r.method = "GET";
-  r.target = path;
+std::string ApiClient::QueryString(const bj::object& query) {
   std::string q;
   for (const auto& kv : query) {
     std::string v = kv.value().is_string() ? std::string(kv.value().as_string()) : bj::serialize(kv.value());
     q += (q.empty() ? "?" : "&") + std::string(kv.key()) + "=" + UrlEncode(v);
   }
-  r.target += q;
+  return q;
+}
+
+StatusOr<Answer> ApiClient::Get(const std::string& path, const bj::object& query) {
+  http::ClientRequest r;
+  r.method = "GET";
+  r.target = path + QueryString(query);
+  return Send(std::move(r));
+}
+
+StatusOr<Answer> ApiClient::PostRaw(const std::string& path, const bj::object& query, std::string body,
+                                    const std::string& content_type) {
+  http::ClientRequest r;
+  r.method = "POST";
+  r.target = path + QueryString(query);
+  r.body = std::move(body);
+  r.content_type = content_type;
   return Send(std::move(r));
 }
 

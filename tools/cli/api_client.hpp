@@ -38,10 +38,14 @@ class ApiClient final {
   explicit ApiClient(Endpoint endpoint);
   StatusOr<Answer> Get(const std::string& path, const boost::json::object& query = {});
   StatusOr<Answer> Post(const std::string& path, const boost::json::object& body);
+  /// POST of a raw body (a file) with its content type; `query` goes in the query string.
+  StatusOr<Answer> PostRaw(const std::string& path, const boost::json::object& query, std::string body,
+                           const std::string& content_type);
   const Endpoint& endpoint() const { return endpoint_; }
 
  private:
   StatusOr<Answer> Send(http::ClientRequest request);
+  static std::string QueryString(const boost::json::object& query);
   Endpoint endpoint_;
   http::HttpClient client_;
 };

@@ -52,6 +52,8 @@ void RegisterProviderCommands();
 void RegisterServerCommands();
 void RegisterLogCommands();
 void RegisterPermissionCommands();
+void RegisterDataCommands();
+void RegisterOutputCommands();
 
 /// Sends and reports: on success returns the answer; on failure prints the message and sets
 /// `*exit_code` (1 for a refusal, 3 when unreachable).

@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
   RegisterServerCommands();
   RegisterLogCommands();
   RegisterPermissionCommands();
+  RegisterDataCommands();
+  RegisterOutputCommands();
 
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string server;

@@ -75,6 +75,12 @@ std::string Field(const bj::value& object, const char* key) {
   const bj::value* v = object.as_object().if_contains(key);
   if (!v || v->is_null()) return "";
   if (v->is_string()) return std::string(v->as_string());
+  if (v->is_double()) {
+    // Boost.JSON writes 0.41 as 4.1E-1; people read %g.
+    char buf[40];
+    std::snprintf(buf, sizeof(buf), "%.10g", v->as_double());
+    return buf;
+  }
   return bj::serialize(*v);
 }
 
