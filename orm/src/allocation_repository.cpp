@@ -25,7 +25,7 @@ class OdbAllocationRepository final : public AllocationRepository {
 
   Status RegisterCapacity(const EngineCapacityRow& row) override {
     if (!IsSafeIdentifier(row.engine, 64)) return InvalidArgumentError("engine name must be a safe identifier");
-    return RunTransaction(db_, true, [&](odb::database& d) {
+    return RunUpsert(db_, [&](odb::database& d) {
       EngineCapacityRecord r = ToRecord(row);
       std::unique_ptr<EngineCapacityRecord> existing(d.find<EngineCapacityRecord>(row.engine));
       if (existing) {

@@ -70,7 +70,7 @@ class OdbProviderRepository final : public ProviderRepository {
   explicit OdbProviderRepository(OdbDatabase& db) : db_(db) {}
 
   Status Upsert(const ProviderRow& row) override {
-    return RunTransaction(db_, true, [&](odb::database& d) {
+    return RunUpsert(db_, [&](odb::database& d) {
       std::unique_ptr<ProviderRecord> r(
           d.query_one<ProviderRecord>(ProvQ::name == row.name && ProvQ::version == row.version));
       bool exists = r != nullptr;

@@ -76,6 +76,16 @@ Status RunTransaction(OdbDatabase& db, bool write, Fn&& fn) {
   }
 }
 
+/// A find-then-update-or-persist write transaction. When a concurrent writer inserted the same
+/// key between our find and our persist (AlreadyExists: two HA instances starting together, say),
+/// it runs once more and then finds the row and updates it.
+template <typename Fn>
+Status RunUpsert(OdbDatabase& db, Fn&& fn) {
+  Status s = RunTransaction(db, true, fn);
+  if (s.code() == StatusCode::kAlreadyExists) s = RunTransaction(db, true, fn);
+  return s;
+}
+
 /// Re-runs a read-modify-write `fn() -> Status` when it lost an optimistic race (Aborted).
 template <typename Fn>
 Status RetryOnAborted(Fn&& fn) {

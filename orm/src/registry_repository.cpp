@@ -30,7 +30,7 @@ class OdbRegistryRepository final : public RegistryRepository {
   explicit OdbRegistryRepository(OdbDatabase& db) : db_(db) {}
 
   Status UpsertInstance(const InstanceRow& row) override {
-    return RunTransaction(db_, true, [&](odb::database& d) {
+    return RunUpsert(db_, [&](odb::database& d) {
       InstanceRecord r{row.instance_id, row.party_id, row.host, row.port, row.version, row.started_ms, row.heartbeat_ms};
       std::unique_ptr<InstanceRecord> existing(d.find<InstanceRecord>(row.instance_id));
       if (existing) {
@@ -54,7 +54,7 @@ class OdbRegistryRepository final : public RegistryRepository {
   }
 
   Status UpsertServer(const ServerRow& row) override {
-    return RunTransaction(db_, true, [&](odb::database& d) {
+    return RunUpsert(db_, [&](odb::database& d) {
       std::unique_ptr<ServerRecord> existing(d.find<ServerRecord>(row.server_name));
       ServerRecord r{row.server_name, row.host, row.port, row.protocol, row.created_ms, row.updated_ms};
       if (existing) {
@@ -101,7 +101,7 @@ class OdbRegistryRepository final : public RegistryRepository {
   }
 
   Status UpsertService(const ServiceRow& row) override {
-    return RunTransaction(db_, true, [&](odb::database& d) {
+    return RunUpsert(db_, [&](odb::database& d) {
       std::unique_ptr<ServerRecord> server(d.find<ServerRecord>(row.server_name));
       if (!server) return NotFoundError("server '" + row.server_name + "' is not registered: register it first");
       std::unique_ptr<ServiceRecord> r(d.query_one<ServiceRecord>(ServiceQ::server_name == row.server_name &&

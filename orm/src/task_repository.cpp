@@ -85,7 +85,9 @@ class OdbTaskRepository final : public TaskRepository {
       return RunTransaction(db_, true, [&](odb::database& d) {
         std::unique_ptr<TaskAttemptRecord> r(d.find<TaskAttemptRecord>(id));
         if (!r) return NotFoundError("task attempt row " + std::to_string(id) + " not found");
-        recorded = r->pid == 0;
+        // An attempt stopped between its start and this record must not adopt a worker: the
+        // caller kills it instead, since the stop found no pid to kill.
+        recorded = r->pid == 0 && r->status == TaskStatusName(TASK_STATUS_RUNNING);
         if (!recorded) return Status::OK();
         r->pid = pid;
         r->launched_by = launched_by;

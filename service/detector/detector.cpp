@@ -80,7 +80,9 @@ void Detector::CheckWorkers(DetectorReport& report) {
     }
     // Process liveness only for this instance's own workers: another instance of this party (HA)
     // may run on another host, where its pids mean nothing here. Heartbeats cover those.
-    if (a.launched_by == options_.instance_id && !executor_.IsWorkerAlive(a)) {
+    // A child this server still has to reap is left to the reaper, which reports how it ended
+    // (exit code or signal) instead of a bare "gone".
+    if (a.launched_by == options_.instance_id && !executor_.AwaitsReaping(a) && !executor_.IsWorkerAlive(a)) {
       ++report.workers_gone;
       Fail(a, "worker process " + std::to_string(a.pid) + " is gone without reporting a result; see " +
                   executor_.LogPathOf(a),

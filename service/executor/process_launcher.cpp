@@ -158,7 +158,7 @@ bool ProcessLauncher::IsAlive(pid_t pid, const std::string& marker) {
   if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
-  std::getline(stat, line);
+  if (!std::getline(stat, line)) return false;  // reaped between the kill(0) and the read
   auto close = line.rfind(')');
   if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') return false;
   if (marker.empty()) return true;

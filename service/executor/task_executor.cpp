@@ -137,10 +137,10 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
   live_[*pid] = a.id;
   auto recorded = tasks_.RecordLaunch(a.id, *pid, options_.instance_id, workdir, clock_.NowMs());
   if (!recorded.ok() || !*recorded) {
-    // Someone else already launched this attempt (cannot happen after the running CAS): undo.
+    // The attempt was stopped while its worker started (or launched elsewhere): the stopper saw
+    // no pid, so this worker is ours to kill.
     ProcessLauncher::KillGroup(*pid, 0);
-    live_.erase(*pid);
-    return AbortedError("attempt was already launched");
+    return AbortedError("attempt was stopped while its worker started");
   }
   log::Get("executor")->info("job_id={} task={} attempt={} party={}:{} pid={} provider={} launched", a.job_id,
                              a.task_name, a.attempt, a.role, a.party_id, *pid, provider->Key());
@@ -168,6 +168,13 @@ bool TaskExecutor::IsWorkerAlive(const orm::TaskAttemptRow& a) const {
   return ProcessLauncher::IsAlive(static_cast<pid_t>(a.pid), a.workdir.empty() ? WorkdirOf(a) : a.workdir);
 }
 
+bool TaskExecutor::AwaitsReaping(const orm::TaskAttemptRow& a) const {
+  if (a.pid <= 0 || a.launched_by != options_.instance_id) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = live_.find(static_cast<pid_t>(a.pid));
+  return it != live_.end() && it->second == a.id;
+}
+
 void TaskExecutor::OnExit(pid_t pid, int exit_code, int sig) {
   std::uint64_t attempt_id = 0;
   {
@@ -175,17 +182,24 @@ void TaskExecutor::OnExit(pid_t pid, int exit_code, int sig) {
     auto it = live_.find(pid);
     if (it == live_.end()) return;
     attempt_id = it->second;
-    live_.erase(it);
   }
+  // The pid stays in `live_` until the outcome is recorded, so the detector keeps leaving it to us.
   std::int64_t now = clock_.NowMs();
   (void)tasks_.RecordExitCode(attempt_id, sig ? 128 + sig : exit_code, now);
   auto a = tasks_.GetById(attempt_id);
-  if (!a.ok() || a->status != TASK_STATUS_RUNNING) return;
-  std::string how = sig ? "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")"
-                        : "exited with code " + std::to_string(exit_code);
-  std::string reason = "worker " + how + " without reporting a result; see " + LogPathOf(*a);
-  auto applied = lifecycle_.Apply(*a, sm::TaskEvent::kFailed, reason);
-  if (applied.ok() && on_attempt_ended_) on_attempt_ended_(*a);
+  bool ended_here = false;
+  if (a.ok() && a->status == TASK_STATUS_RUNNING) {
+    std::string how = sig ? "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")"
+                          : "exited with code " + std::to_string(exit_code);
+    std::string reason = "worker " + how + " without reporting a result; see " + LogPathOf(*a);
+    ended_here = lifecycle_.Apply(*a, sm::TaskEvent::kFailed, reason).ok();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = live_.find(pid);  // the reaped pid may already belong to a new worker
+    if (it != live_.end() && it->second == attempt_id) live_.erase(it);
+  }
+  if (ended_here && on_attempt_ended_) on_attempt_ended_(*a);
 }
 
 }  // namespace fedflow::executor

@@ -60,6 +60,9 @@ class TaskExecutor final {
   bool Kill(const orm::TaskAttemptRow& attempt);
   /// True while the attempt's worker process exists.
   bool IsWorkerAlive(const orm::TaskAttemptRow& attempt) const;
+  /// True while the attempt's worker is a child of this process that the reaper has not collected
+  /// yet: its exit will be reported with the exact code or signal, so nobody else should judge it.
+  bool AwaitsReaping(const orm::TaskAttemptRow& attempt) const;
 
   std::string WorkdirOf(const orm::TaskAttemptRow& attempt) const;
   /// Deletes jobs/<job_id>/ (job clean).
@@ -75,7 +78,7 @@ class TaskExecutor final {
   lifecycle::TaskLifecycle& lifecycle_;
   const Clock& clock_;
   std::function<void(const orm::TaskAttemptRow&)> on_attempt_ended_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<pid_t, std::uint64_t> live_;  ///< worker pid -> attempt row id (this process's children)
   std::unique_ptr<ProcessLauncher> launcher_;  ///< last: its reaper calls OnExit
 };

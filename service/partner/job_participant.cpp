@@ -330,6 +330,7 @@ Status JobParticipant::StartTask(const std::string& job_id, const std::string& t
     orm::TaskAttemptRow running = a;
     running.status = TASK_STATUS_RUNNING;
     Status launched = d_.executor->Launch(running, *spec, *task, *pt);
+    if (launched.code() == StatusCode::kAborted) continue;  // stopped meanwhile: the stop is the outcome
     if (!launched.ok()) {
       std::string reason = "cannot start worker: " + launched.message();
       (void)d_.task_lifecycle->Apply(running, sm::TaskEvent::kFailed, reason);

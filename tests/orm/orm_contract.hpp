@@ -329,6 +329,11 @@ BOOST_AUTO_TEST_CASE(TaskAttemptsAreFoundByTokenAndLaunchIsRecordedOnce) {
   auto got = *tasks->GetById(rows[0].id);
   BOOST_TEST(got.pid == 4242);
   BOOST_TEST(got.launched_by == "inst-a");
+  // An attempt ended before its worker was recorded does not adopt the worker.
+  BOOST_TEST(*tasks->CompareAndSetStatus(rows[1].id, TASK_STATUS_WAITING, TASK_STATUS_RUNNING, 50, {}));
+  BOOST_TEST(*tasks->CompareAndSetStatus(rows[1].id, TASK_STATUS_RUNNING, TASK_STATUS_CANCELED, 55, {}));
+  BOOST_TEST(!*tasks->RecordLaunch(rows[1].id, 6666, "inst-a", "/jobs/J1/z", 60));
+  BOOST_TEST(tasks->GetById(rows[1].id)->pid == 0);
 
   std::uint64_t v = got.version;
   BOOST_REQUIRE(tasks->RecordHeartbeat(rows[0].id, 90).ok());
@@ -439,6 +444,38 @@ BOOST_AUTO_TEST_CASE(ConcurrentGrantsNeverOvercommit) {
   std::int64_t mem = 0;
   BOOST_REQUIRE(alloc->SumHeld("9999", &cores, &mem, &rows).ok());
   BOOST_TEST(cores == 10);
+}
+
+BOOST_AUTO_TEST_CASE(TwoInstancesRegisteringCapacityTogetherBothSucceed) {
+  // HA: two servers of one party start at once on one database; neither may fail its start.
+  auto db = OpenFresh("capacity_race");
+  auto alloc = orm::MakeAllocationRepository(*db);
+  const int kRounds = 50;
+  std::atomic<int> errors{0};
+  std::barrier sync(2);
+  auto starter = [&](std::int32_t cores) {
+    for (int i = 0; i < kRounds; ++i) {
+      orm::EngineCapacityRow cap;
+      cap.engine = "engine_" + std::to_string(i);
+      cap.party_id = "9999";
+      cap.cores = cores;
+      sync.arrive_and_wait();
+      Status s = alloc->RegisterCapacity(cap);
+      if (!s.ok()) {
+        errors++;
+        BOOST_TEST_MESSAGE(s.ToString());
+      }
+    }
+  };
+  std::thread a(starter, 4), b(starter, 8);
+  a.join();
+  b.join();
+  BOOST_TEST(errors.load() == 0);
+  for (int i = 0; i < kRounds; ++i) {
+    auto got = alloc->GetCapacity("engine_" + std::to_string(i));
+    BOOST_REQUIRE(got.ok());
+    BOOST_TEST((got->cores == 4 || got->cores == 8));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion1) {

@@ -122,7 +122,8 @@ bool ProcessAlive(pid_t pid) {
   // A zombie still answers kill(0): look at its state.
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
-  std::getline(stat, line);
+  // Unreadable: it was reaped between the kill(0) and the read.
+  if (!std::getline(stat, line)) return false;
   auto close = line.rfind(')');
   if (close != std::string::npos && close + 2 < line.size()) return line[close + 2] != 'Z';
   return true;
