@@ -36,7 +36,7 @@ function(odb_generate)
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out} ${cl_out}
     ${copy_cmds}
     COMMAND ${ODB_EXECUTABLE} --std c++14 --multi-database dynamic -d common ${db_args}
-            --generate-query --generate-schema --schema-format embedded
+            --generate-query --generate-prepared --generate-schema --schema-format embedded
             --hxx-suffix .hpp --ixx-suffix .ipp --cxx-suffix .cpp
             -I ${CMAKE_SOURCE_DIR}
             --changelog-dir ${cl_out} --output-dir ${out} ${hdr}

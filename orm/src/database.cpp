@@ -4,6 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
 #include <odb/mysql/database.hxx>
 #include <odb/mysql/exceptions.hxx>
 #include <odb/schema-catalog.hxx>
@@ -17,11 +21,13 @@ namespace fedflow {
 namespace orm {
 namespace {
 
-/// SQLite pool whose connections get a busy timeout and WAL-friendly pragmas.
+/// SQLite pool whose connections get a busy timeout and WAL-friendly pragmas. Connections open
+/// lazily and, once open, stay in the pool (min = max): ODB closes a released connection above the
+/// minimum, and reopening one per transaction (with a cold statement cache) cost more than the query.
 class TunedSqlitePool final : public odb::sqlite::connection_pool_factory {
  public:
   TunedSqlitePool(std::size_t max_connections, unsigned busy_timeout_ms)
-      : odb::sqlite::connection_pool_factory(max_connections, 1), busy_timeout_ms_(busy_timeout_ms) {}
+      : odb::sqlite::connection_pool_factory(max_connections, max_connections), busy_timeout_ms_(busy_timeout_ms) {}
 
  protected:
   pooled_connection_ptr create() override {
@@ -62,7 +68,7 @@ StatusOr<std::unique_ptr<odb::database>> OpenSqlite(const DbConfig& config) {
 StatusOr<std::unique_ptr<odb::database>> OpenMysql(const DbConfig& config) {
   if (config.mysql_database.empty()) return InvalidArgumentError("database.mysql.name is empty");
   std::unique_ptr<odb::mysql::connection_factory> pool(
-      new odb::mysql::connection_pool_factory(config.max_connections, 1, true));
+      new odb::mysql::connection_pool_factory(config.max_connections, config.max_connections, true));
   const std::string* socket = config.mysql_socket.empty() ? nullptr : &config.mysql_socket;
   std::unique_ptr<odb::database> db(new odb::mysql::database(
       config.mysql_user, config.mysql_password, config.mysql_database, config.mysql_host, config.mysql_port, socket,
@@ -114,6 +120,16 @@ Status OdbDatabase::Ping() {
 odb::transaction_impl* OdbDatabase::BeginWrite() {
   if (is_sqlite()) return static_cast<odb::sqlite::database&>(*db_).begin_immediate();
   return db_->begin();
+}
+
+const char* StatementName(const std::string& name) {
+  static std::mutex mutex;
+  static std::unordered_set<std::string> names;  // nodes never move: c_str() stays valid
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = names.find(name);
+  if (it != names.end()) return it->c_str();
+  if (names.size() >= 1024) return nullptr;
+  return names.insert(name).first->c_str();
 }
 
 OdbDatabase& Unwrap(Database& db) { return static_cast<OdbDatabase&>(db); }

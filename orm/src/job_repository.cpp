@@ -27,6 +27,61 @@ JobQuery FilterQuery(const JobFilter& f) {
   return q;
 }
 
+// Filter queries are prepared once per connection and cached: one statement per filter shape
+// (which fields are set, how many statuses, which order) and, for lists, limit. Values are bound
+// by reference. The dynamic multi-database query cannot bind LIMIT/OFFSET, so only first pages
+// (offset 0: job query, a job's rows, the scheduler's status scans) use the cache; deeper pages
+// run once-off with literal numbers.
+const std::size_t kMaxCachedStatuses = 8;
+enum class JobOrder { kNewestFirst = 0, kOldestFirst = 1, kByParty = 2 };
+
+struct JobFilterParams {
+  std::string job_id, role, party_id;
+  std::string statuses[kMaxCachedStatuses];
+};
+
+/// The statement name of a filter's shape, or nullptr when it is not cached.
+const char* CachedName(bool count, const JobFilter& f, JobOrder order) {
+  if (f.statuses.size() > kMaxCachedStatuses || (!count && f.offset != 0)) return nullptr;
+  std::size_t shape = (f.job_id.empty() ? 0 : 1) | (f.role.empty() ? 0 : 2) | (f.party_id.empty() ? 0 : 4);
+  shape += 8 * f.statuses.size() + 8 * (kMaxCachedStatuses + 1) * static_cast<std::size_t>(order);
+  return StatementName(std::string(count ? "ff_job_count_" : "ff_job_list_") + std::to_string(shape) +
+                       (count ? "" : "_" + std::to_string(f.limit)));
+}
+
+template <typename Q>
+Q BoundFilter(const JobFilter& shape, JobFilterParams& p) {
+  Q q(true);
+  if (!shape.job_id.empty()) q = q && Q::job_id == Q::_ref(p.job_id);
+  if (!shape.role.empty()) q = q && Q::role == Q::_ref(p.role);
+  if (!shape.party_id.empty()) q = q && Q::party_id == Q::_ref(p.party_id);
+  if (!shape.statuses.empty()) {
+    Q any(false);
+    for (std::size_t i = 0; i < shape.statuses.size(); ++i) any = any || Q::status == Q::_ref(p.statuses[i]);
+    q = q && (any);
+  }
+  return q;
+}
+
+void FillFilter(const JobFilter& f, JobFilterParams& p) {
+  p.job_id = f.job_id;
+  p.role = f.role;
+  p.party_id = f.party_id;
+  for (std::size_t i = 0; i < f.statuses.size(); ++i) p.statuses[i] = JobStatusName(f.statuses[i]);
+}
+
+JobQuery OrderClause(JobOrder order) {
+  switch (order) {
+    case JobOrder::kNewestFirst:
+      return JobQuery("ORDER BY") + JobQuery::created_ms + "DESC," + JobQuery::id + "DESC";
+    case JobOrder::kOldestFirst:
+      return JobQuery("ORDER BY") + JobQuery::created_ms + "," + JobQuery::id;
+    case JobOrder::kByParty:
+      break;
+  }
+  return JobQuery("ORDER BY") + JobQuery::role + "," + JobQuery::party_id;
+}
+
 class OdbJobRepository final : public JobRepository {
  public:
   explicit OdbJobRepository(OdbDatabase& db) : db_(db) {}
@@ -67,26 +122,32 @@ class OdbJobRepository final : public JobRepository {
     JobFilter f;
     f.job_id = job_id;
     f.limit = 1000;
-    return Query(FilterQuery(f) + "ORDER BY" + JobQuery::role + "," + JobQuery::party_id, 0, 1000);
+    return List(f, JobOrder::kByParty);
   }
 
   StatusOr<std::vector<JobRow>> ListByStatus(JobStatus status, std::size_t limit) override {
-    return Query((JobQuery::status == std::string(JobStatusName(status))) + "ORDER BY" + JobQuery::created_ms +
-                     "," + JobQuery::id,
-                 0, limit);
+    JobFilter f;
+    f.statuses = {status};
+    f.limit = limit;
+    return List(f, JobOrder::kOldestFirst);
   }
 
   StatusOr<std::vector<JobRow>> List(const JobFilter& filter) override {
-    JobQuery order = filter.newest_first
-                         ? JobQuery("ORDER BY") + JobQuery::created_ms + "DESC," + JobQuery::id + "DESC"
-                         : JobQuery("ORDER BY") + JobQuery::created_ms + "," + JobQuery::id;
-    return Query(FilterQuery(filter) + order, filter.offset, filter.limit);
+    return List(filter, filter.newest_first ? JobOrder::kNewestFirst : JobOrder::kOldestFirst);
   }
 
   StatusOr<std::size_t> Count(const JobFilter& filter) override {
+    using CountQuery = odb::query<JobCountView>;
     std::size_t n = 0;
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
-      odb::result<JobCountView> r(d.query<JobCountView>(odb::query<JobCountView>(FilterQuery(filter))));
+      const char* name = CachedName(true, filter, JobOrder::kNewestFirst);
+      odb::result<JobCountView> r =
+          name
+              ? ExecuteCached<JobCountView, JobFilterParams>(
+                    d, name,
+                    [&](JobFilterParams& p) { return BoundFilter<CountQuery>(filter, p); },
+                    [&](JobFilterParams& p) { FillFilter(filter, p); })
+              : d.query<JobCountView>(CountQuery(FilterQuery(filter)));
       for (const JobCountView& v : r) n = static_cast<std::size_t>(v.count);
       return Status::OK();
     });
@@ -155,11 +216,16 @@ class OdbJobRepository final : public JobRepository {
   }
 
  private:
-  StatusOr<std::vector<JobRow>> Query(const JobQuery& q, std::size_t offset, std::size_t limit) {
+  StatusOr<std::vector<JobRow>> List(const JobFilter& filter, JobOrder order) {
     std::vector<JobRow> out;
-    JobQuery paged = q + ("LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset));
+    const std::string limit = "LIMIT " + std::to_string(filter.limit) + " OFFSET " + std::to_string(filter.offset);
+    const char* name = CachedName(false, filter, order);
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
-      odb::result<JobRecord> r(d.query<JobRecord>(paged));
+      odb::result<JobRecord> r =
+          name ? ExecuteCached<JobRecord, JobFilterParams>(
+                     d, name, [&](JobFilterParams& p) { return BoundFilter<JobQuery>(filter, p) + OrderClause(order) + limit; },
+                     [&](JobFilterParams& p) { FillFilter(filter, p); })
+               : d.query<JobRecord>(FilterQuery(filter) + OrderClause(order) + limit);
       for (const JobRecord& rec : r) out.push_back(ToRow(rec));
       return Status::OK();
     });

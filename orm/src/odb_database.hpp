@@ -10,6 +10,8 @@
 
 #include <odb/database.hxx>
 #include <odb/exceptions.hxx>
+#include <odb/prepared-query.hxx>
+#include <odb/query.hxx>
 #include <odb/transaction.hxx>
 
 #include "base/log.hpp"
@@ -84,6 +86,29 @@ Status RunUpsert(OdbDatabase& db, Fn&& fn) {
   Status s = RunTransaction(db, true, fn);
   if (s.code() == StatusCode::kAlreadyExists) s = RunTransaction(db, true, fn);
   return s;
+}
+
+/// A process-lifetime copy of `name` for a cached statement (ODB keeps the pointer), or nullptr
+/// once 1024 names exist: a caller then runs its query once-off. Thread-safe.
+const char* StatementName(const std::string& name);
+
+/// Executes a query that each connection prepares once and keeps in its cache under `name`,
+/// which must outlive the database (a literal or a static). `build(P&)` makes the query with its
+/// parameters bound by reference to members of `P` (`odb::query<T>::_ref`); `fill(P&)` sets them
+/// for this execution. Hot queries use it: SQLite spent more time parsing than running them.
+/// Must run inside a transaction; the result is read there.
+template <typename T, typename P, typename Build, typename Fill>
+odb::result<T> ExecuteCached(odb::database& d, const char* name, Build&& build, Fill&& fill) {
+  P* params = nullptr;
+  odb::prepared_query<T> pq(d.lookup_query<T>(name, params));
+  if (!pq) {
+    std::unique_ptr<P> owned(new P());
+    params = owned.get();
+    pq = d.prepare_query<T>(name, build(*params));
+    d.cache_query(pq, std::move(owned));
+  }
+  fill(*params);
+  return pq.execute();
 }
 
 /// Re-runs a read-modify-write `fn() -> Status` when it lost an optimistic race (Aborted).

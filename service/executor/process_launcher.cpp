@@ -3,8 +3,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,9 +51,7 @@ StatusOr<pid_t> ProcessLauncher::Launch(const LaunchSpec& spec) {
   std::filesystem::create_directories(std::filesystem::path(spec.log_path).parent_path(), ec);
   int log_fd = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return InternalError("cannot open worker log " + spec.log_path + ": " + std::strerror(errno));
-  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-  // Everything the child needs is built before fork: after fork only async-signal-safe calls.
   std::vector<std::string> argv_store{spec.executable};
   argv_store.insert(argv_store.end(), spec.args.begin(), spec.args.end());
   std::vector<char*> argv;
@@ -65,61 +63,35 @@ StatusOr<pid_t> ProcessLauncher::Launch(const LaunchSpec& spec) {
   std::vector<char*> envp;
   for (auto& e : env_store) envp.push_back(e.data());
   envp.push_back(nullptr);
-  // Report exec failure through a close-on-exec pipe: EOF means exec succeeded.
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    ::close(log_fd);
-    if (null_fd >= 0) ::close(null_fd);
-    return InternalError(std::string("pipe: ") + std::strerror(errno));
-  }
 
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    int err = errno;
-    ::close(log_fd);
-    if (null_fd >= 0) ::close(null_fd);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    return InternalError(std::string("fork: ") + std::strerror(err));
-  }
-  if (pid == 0) {
-    ::setsid();  // own session and process group: pgid == pid
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    if (null_fd >= 0) ::dup2(null_fd, 0);
-    if (::chdir(spec.workdir.c_str()) != 0) {
-      int err = errno;
-      (void)::write(pipe_fds[1], &err, sizeof(err));
-      ::_exit(126);
-    }
-    // The server's sockets (its listener above all) must not leak into the worker: a worker
-    // outliving a killed server would otherwise keep the port and block the restart.
-    // Everything from 3 up goes, except the exec-failure pipe (close-on-exec already).
-    const unsigned keep = static_cast<unsigned>(pipe_fds[1]);
-    bool closed = (keep <= 3 || ::syscall(SYS_close_range, 3U, keep - 1, 0U) == 0) &&
-                  ::syscall(SYS_close_range, keep + 1, ~0U, 0U) == 0;
-    if (!closed) {
-      for (int fd = 3; fd < 65536; ++fd) {
-        if (fd != pipe_fds[1]) ::close(fd);
-      }
-    }
-    ::signal(SIGPIPE, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the server blocks SIGTERM; workers must not
-    ::execve(argv[0], argv.data(), envp.data());
-    int err = errno;
-    (void)::write(pipe_fds[1], &err, sizeof(err));
-    ::_exit(127);
-  }
-  ::close(pipe_fds[1]);
+  // posix_spawn, not fork: glibc starts the child with vfork semantics, so the server's page
+  // tables (many threads, a large heap) are not copied for every worker. The child gets its own
+  // session and process group (pgid == pid), the log on stdout/stderr, /dev/null on stdin, the
+  // attempt directory as cwd, none of the server's sockets (a worker outliving a killed server
+  // would keep its port), and default signals with nothing blocked (the server blocks SIGTERM
+  // and ignores SIGPIPE; workers must not inherit either).
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_adddup2(&actions, log_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, log_fd, 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addchdir_np(&actions, spec.workdir.c_str());
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigfillset(&defaults);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  int err = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   ::close(log_fd);
-  if (null_fd >= 0) ::close(null_fd);
-  int child_errno = 0;
-  ssize_t n = ::read(pipe_fds[0], &child_errno, sizeof(child_errno));
-  ::close(pipe_fds[0]);
-  if (n == static_cast<ssize_t>(sizeof(child_errno))) {
-    return InternalError("cannot start '" + spec.executable + "' in " + spec.workdir + ": " + std::strerror(child_errno));
+  if (err != 0) {
+    return InternalError("cannot start '" + spec.executable + "' in " + spec.workdir + ": " + std::strerror(err));
   }
   return pid;
 }

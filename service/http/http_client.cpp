@@ -47,8 +47,12 @@ struct HttpClient::Impl {
   HttpClientOptions options;
   net::io_context ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
-  std::optional<ssl::context> tls_ctx;
+  std::once_flag tls_once;
+  std::optional<ssl::context> tls_ctx;  ///< built on first TLS use: OpenSSL's start-up is costly
   Status tls_status;  ///< why TLS is unavailable (bad CA or certificate files)
+
+  /// Builds the TLS context once; afterwards `tls_ctx` is set or `tls_status` says why not.
+  void EnsureTls();
   std::vector<std::thread> threads;
   std::mutex pool_mutex;
   std::map<std::string, std::deque<std::unique_ptr<Connection>>> pool;
@@ -84,6 +88,7 @@ net::awaitable<beast::error_code> HttpClient::Impl::Connect(Connection& c, const
   beast::error_code ec;
   auto executor = co_await net::this_coro::executor;
   if (req.tls) {
+    EnsureTls();
     if (!tls_ctx) co_return beast::error_code(net::error::no_protocol_option);
     c.tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, *tls_ctx);
   } else {
@@ -185,33 +190,41 @@ net::awaitable<StatusOr<ClientResponse>> HttpClient::Impl::Exchange(ClientReques
   co_return UnavailableError("request to " + where + " failed twice on pooled connections");
 }
 
+void HttpClient::Impl::EnsureTls() {
+  std::call_once(tls_once, [this] {
+    try {
+      tls_ctx.emplace(ssl::context::tls_client);
+      if (!options.tls_ca_file.empty()) {
+        tls_ctx->load_verify_file(options.tls_ca_file);
+        tls_ctx->set_verify_mode(ssl::verify_peer);
+      } else {
+        tls_ctx->set_verify_mode(ssl::verify_none);
+      }
+      if (!options.tls_cert_file.empty()) {
+        tls_ctx->use_certificate_chain_file(options.tls_cert_file);
+        tls_ctx->use_private_key_file(options.tls_key_file, ssl::context::pem);
+      }
+    } catch (const std::exception& e) {
+      // TLS calls then fail at call time; TlsReady() says why.
+      tls_ctx.reset();
+      tls_status = InvalidArgumentError(std::string("cannot load the TLS CA or client certificate: ") + e.what());
+    }
+  });
+}
+
 HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   s.options = std::move(options);
   s.work.emplace(s.ioc.get_executor());
-  try {
-    s.tls_ctx.emplace(ssl::context::tls_client);
-    if (!s.options.tls_ca_file.empty()) {
-      s.tls_ctx->load_verify_file(s.options.tls_ca_file);
-      s.tls_ctx->set_verify_mode(ssl::verify_peer);
-    } else {
-      s.tls_ctx->set_verify_mode(ssl::verify_none);
-    }
-    if (!s.options.tls_cert_file.empty()) {
-      s.tls_ctx->use_certificate_chain_file(s.options.tls_cert_file);
-      s.tls_ctx->use_private_key_file(s.options.tls_key_file, ssl::context::pem);
-    }
-  } catch (const std::exception& e) {
-    // TLS calls then fail at call time; TlsReady() says why.
-    s.tls_ctx.reset();
-    s.tls_status = InvalidArgumentError(std::string("cannot load the TLS CA or client certificate: ") + e.what());
-  }
   for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
     s.threads.emplace_back([&s] { s.ioc.run(); });
   }
 }
 
-Status HttpClient::TlsReady() const { return impl_->tls_status; }
+Status HttpClient::TlsReady() const {
+  impl_->EnsureTls();
+  return impl_->tls_status;
+}
 
 HttpClient::~HttpClient() {
   Impl& s = *impl_;
