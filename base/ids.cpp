@@ -1,10 +1,13 @@
 #include "base/ids.hpp"
 
+#include <sys/random.h>
+
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <random>
+#include <vector>
 
 namespace fedflow {
 
@@ -24,17 +27,24 @@ std::string NewJobId(std::int64_t now_ms) {
 
 std::string RandomHex(std::size_t n_bytes) {
   static const char* kHex = "0123456789abcdef";
+  // One getrandom(2) call: the kernel CSPRNG without opening /dev/urandom for every token.
+  std::vector<unsigned char> bytes(n_bytes);
+  std::size_t filled = 0;
+  while (filled < n_bytes) {
+    ssize_t got = ::getrandom(bytes.data() + filled, n_bytes - filled, 0);
+    if (got > 0) {
+      filled += static_cast<std::size_t>(got);
+    } else if (got < 0 && errno != EINTR) {
+      break;
+    }
+  }
+  if (filled < n_bytes) {
+    std::random_device device;  // libstdc++'s is backed by the same kernel source
+    for (; filled < n_bytes; ++filled) bytes[filled] = static_cast<unsigned char>(device());
+  }
   std::string out;
   out.reserve(n_bytes * 2);
-  std::ifstream urandom("/dev/urandom", std::ios::binary);
-  for (std::size_t i = 0; i < n_bytes; ++i) {
-    unsigned char b = 0;
-    if (urandom) {
-      urandom.read(reinterpret_cast<char*>(&b), 1);
-    } else {
-      static thread_local std::mt19937_64 rng{std::random_device{}()};
-      b = static_cast<unsigned char>(rng());
-    }
+  for (unsigned char b : bytes) {
     out.push_back(kHex[b >> 4]);
     out.push_back(kHex[b & 15]);
   }

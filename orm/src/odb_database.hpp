@@ -111,6 +111,11 @@ odb::result<T> ExecuteCached(odb::database& d, const char* name, Build&& build, 
   return pq.execute();
 }
 
+/// The parameter of a cached query keyed by one string (a job id, a token).
+struct StringParam {
+  std::string value;
+};
+
 /// Re-runs a read-modify-write `fn() -> Status` when it lost an optimistic race (Aborted).
 template <typename Fn>
 Status RetryOnAborted(Fn&& fn) {

@@ -45,16 +45,46 @@ class OdbTaskRepository final : public TaskRepository {
   }
 
   StatusOr<TaskAttemptRow> GetById(std::uint64_t id) override {
-    return QueryOne(TaskQ::id == id, "task attempt row " + std::to_string(id));
+    TaskAttemptRow out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      std::unique_ptr<TaskAttemptRecord> r(d.find<TaskAttemptRecord>(id));  // ODB's cached find statement
+      if (!r) return NotFoundError("task attempt row " + std::to_string(id) + " not found");
+      out = ToRow(*r);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
   }
 
   StatusOr<TaskAttemptRow> GetByToken(const std::string& token) override {
     if (token.empty()) return NotFoundError("empty worker token");
-    return QueryOne(TaskQ::token == token, "task attempt for this worker token");
+    // Every worker report looks its attempt up by token: a cached statement.
+    TaskAttemptRow out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      odb::result<TaskAttemptRecord> r = ExecuteCached<TaskAttemptRecord, StringParam>(
+          d, "ff_task_by_token", [](StringParam& p) { return TaskQ::token == TaskQ::_ref(p.value); },
+          [&](StringParam& p) { p.value = token; });
+      auto it = r.begin();
+      if (it == r.end()) return NotFoundError("task attempt for this worker token not found");
+      out = ToRow(*it);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
   }
 
   StatusOr<std::vector<TaskAttemptRow>> ListByJob(const std::string& job_id) override {
-    return QueryMany((TaskQ::job_id == job_id) + "ORDER BY" + TaskQ::id, 100000);
+    // The hottest query of a party (start, status, stop, launch inputs): a cached statement.
+    std::vector<TaskAttemptRow> out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      odb::result<TaskAttemptRecord> r = ExecuteCached<TaskAttemptRecord, StringParam>(
+          d, "ff_task_by_job", [](StringParam& p) { return (TaskQ::job_id == TaskQ::_ref(p.value)) + "ORDER BY" + TaskQ::id; },
+          [&](StringParam& p) { p.value = job_id; });
+      for (const TaskAttemptRecord& rec : r) out.push_back(ToRow(rec));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
   }
 
   StatusOr<std::vector<TaskAttemptRow>> ListByStatus(TaskStatus status, std::size_t limit) override {

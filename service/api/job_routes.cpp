@@ -274,7 +274,7 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
     return JsonOk(std::move(out));
   };
   const http::RouteDoc query_doc{"application", "This party's rows of jobs matching the filters.",
-                                 "job_id, role, party_id, status"};
+                                 "job_id, role, party_id, status", /*quick_read=*/true};
   router.Add("GET", "/v2/job/query", query_doc, query);
   router.Add("POST", "/v2/job/query", query_doc, query);
 

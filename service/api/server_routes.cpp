@@ -11,7 +11,7 @@ namespace bj = boost::json;
 void RegisterServerRoutes(http::Router& router, const ServerIdentity& identity, const Clock& clock,
                           std::function<Status()> probe_database) {
   router.Add("GET", "/v2/server/version",
-             {"application", "Version of this fedflow server and of the FATE-Flow API it speaks.", ""},
+             {"application", "Version of this fedflow server and of the FATE-Flow API it speaks.", "", /*quick_read=*/true},
              [identity](const http::HttpRequest&) {
                bj::object data;
                data["fedflow"] = identity.version;

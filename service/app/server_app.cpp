@@ -407,8 +407,14 @@ Status ServerApp::Start() {
                           reconciled.workers_gone, reconciled.never_launched, reconciled.allocations_released);
   }
 
+  // Quick reads run on the network thread, unless client authentication is on: its nonce check
+  // writes to the database, which must not stall a network thread.
+  http::InlinePredicate run_inline;
+  if (!c.security.client_auth) {
+    run_inline = [router](const http::HttpRequest& req) { return router->IsQuickRead(req.method, req.path); };
+  }
   s.http_server = std::make_unique<http::HttpServer>(
-      c.http, [router](http::HttpRequest&& req) { return router->Dispatch(req); });
+      c.http, [router](http::HttpRequest&& req) { return router->Dispatch(req); }, std::move(run_inline));
   FEDFLOW_RETURN_IF_ERROR(s.http_server->Start());
   s.executor->set_server_port(s.http_server->port());
   s.loop->Start();

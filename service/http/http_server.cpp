@@ -93,6 +93,7 @@ StatusOr<HttpRequest> ParseRequest(std::string_view raw, std::size_t body_limit)
 struct HttpServer::Impl {
   HttpServerOptions options;
   HttpHandler handler;
+  InlinePredicate run_inline;
   net::io_context ioc;
   std::optional<ssl::context> tls_ctx;
   std::optional<tcp::acceptor> acceptor;
@@ -176,22 +177,29 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!ConvertRequest(std::move(msg), req)) {
       return Respond(PlainError(400, "malformed request target"), version, false);
     }
+    if (server_.run_inline && server_.run_inline(req)) {
+      return Respond(Handle(std::move(req)), version, keep_alive);
+    }
     auto self = this->shared_from_this();
     net::post(*server_.handlers, [self, req = std::move(req), version, keep_alive]() mutable {
-      HttpResponse res;
-      try {
-        res = self->server_.handler(std::move(req));
-      } catch (const std::exception& e) {
-        log::Get("http")->error("handler threw: {}", e.what());
-        res = PlainError(500, "internal error");
-      } catch (...) {
-        res = PlainError(500, "internal error");
-      }
+      HttpResponse res = self->Handle(std::move(req));
       net::post(beast::get_lowest_layer(self->stream_).get_executor(),
                 [self, res = std::move(res), version, keep_alive]() mutable {
                   self->Respond(std::move(res), version, keep_alive);
                 });
     });
+  }
+
+  /// Runs the handler; nothing it throws escapes (it becomes a 500).
+  HttpResponse Handle(HttpRequest&& req) {
+    try {
+      return server_.handler(std::move(req));
+    } catch (const std::exception& e) {
+      log::Get("http")->error("handler threw: {}", e.what());
+    } catch (...) {
+      log::Get("http")->error("handler threw a non-exception");
+    }
+    return PlainError(500, "internal error");
   }
 
   void Respond(HttpResponse&& res, unsigned version, bool keep_alive) {
@@ -253,9 +261,11 @@ void HttpServer::Impl::Accept() {
   });
 }
 
-HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) : impl_(std::make_unique<Impl>()) {
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, InlinePredicate run_inline)
+    : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
+  impl_->run_inline = std::move(run_inline);
 }
 
 HttpServer::~HttpServer() { Stop(); }

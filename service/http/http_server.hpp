@@ -30,11 +30,14 @@ struct HttpServerOptions {
 
 /// Called for every request on a handler thread; must not throw (throws become 500s anyway).
 using HttpHandler = std::function<HttpResponse(HttpRequest&&)>;
+/// True for a request short enough to answer on the network thread that read it.
+using InlinePredicate = std::function<bool(const HttpRequest&)>;
 
 /// Owns the acceptor, io threads and handler pool. Start once, Stop once (also in the destructor).
 class HttpServer final {
  public:
-  HttpServer(HttpServerOptions options, HttpHandler handler);
+  /// Requests for which `run_inline` is true skip the handler pool (none when it is empty).
+  HttpServer(HttpServerOptions options, HttpHandler handler, InlinePredicate run_inline = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

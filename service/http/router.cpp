@@ -10,6 +10,13 @@ void Router::Add(const std::string& method, const std::string& path, RouteDoc do
   routes_[path][method] = Entry{std::move(doc), std::move(handler)};
 }
 
+bool Router::IsQuickRead(const std::string& method, const std::string& path) const {
+  auto by_path = routes_.find(path);
+  if (by_path == routes_.end()) return false;
+  auto it = by_path->second.find(method);
+  return it != by_path->second.end() && it->second.doc.quick_read;
+}
+
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
   auto by_path = routes_.find(request.path);
   if (by_path == routes_.end()) {

@@ -18,6 +18,9 @@ struct RouteDoc {
   std::string layer;        ///< "application", "interconnect", "worker", "compat-1.x"
   std::string summary;      ///< one sentence
   std::string params;       ///< "job_id (required), role, party_id" ...
+  /// Answers from a few indexed reads and never calls out or writes: the server may run it on its
+  /// network thread instead of handing it to the handler pool (two thread wake-ups saved).
+  bool quick_read = false;
 };
 
 /// One registered route.
@@ -40,6 +43,8 @@ class Router final {
   void SetGuard(RouteGuard guard) { guard_ = std::move(guard); }
   /// 404 for an unknown path, 405 (naming the allowed methods) for a known path with another method.
   HttpResponse Dispatch(const HttpRequest& request) const;
+  /// True for a registered route whose doc says `quick_read`.
+  bool IsQuickRead(const std::string& method, const std::string& path) const;
   /// Every route, sorted by path then method.
   std::vector<RouteInfo> Routes() const;
 

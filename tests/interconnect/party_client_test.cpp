@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
+#include <thread>
 
 #include "service/http/envelope.hpp"
 #include "service/http/http_client.hpp"
@@ -100,6 +102,48 @@ BOOST_AUTO_TEST_CASE(FansOutInParallelAndReportsUnreachableAndUnroutedParties) {
   BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(took).count() < 1000);
   BOOST_TEST(!interconnect::Combine(replies).ok());
   BOOST_TEST(interconnect::Combine(replies).message().find("party 10001") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(HttpServerTest)
+
+BOOST_AUTO_TEST_CASE(InlineRequestsAreAnsweredWhileEveryHandlerThreadIsBusy) {
+  // One handler thread, held by /slow until the test releases it: /quick still answers only if it
+  // runs on the network thread (queued behind /slow it would time out).
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> slow_entered;
+  http::HttpServerOptions o;
+  o.handler_threads = 1;
+  http::HttpServer server(
+      o,
+      [&](http::HttpRequest&& req) {
+        if (req.path == "/slow") {
+          slow_entered.set_value();
+          released.wait();
+        }
+        return http::JsonOk(boost::json::object{{"path", req.path}});
+      },
+      [](const http::HttpRequest& req) { return req.path == "/quick"; });
+  BOOST_REQUIRE(server.Start().ok());
+  http::HttpClient client;
+  http::ClientRequest slow;
+  slow.port = server.port();
+  slow.target = "/slow";
+  auto slow_answer = std::async(std::launch::async, [&] { return client.Call(slow); });
+  slow_entered.get_future().wait();
+  http::ClientRequest quick = slow;
+  quick.target = "/quick";
+  quick.timeout_ms = 3000;
+  auto answer = client.Call(quick);
+  release.set_value();
+  BOOST_REQUIRE_MESSAGE(answer.ok(), answer.status().ToString());
+  BOOST_TEST(answer->status == 200);
+  BOOST_TEST(answer->body.find("/quick") != std::string::npos);
+  auto slow_done = slow_answer.get();
+  BOOST_REQUIRE(slow_done.ok());
+  BOOST_TEST(slow_done->status == 200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
