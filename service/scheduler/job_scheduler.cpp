@@ -533,8 +533,8 @@ void JobScheduler::HandleEndedTask(const orm::ScheduleJobRow& job, const JobSpec
   }
 }
 
-void JobScheduler::StartTask(const orm::ScheduleJobRow& job, const orm::ScheduleTaskRow& task,
-                             const std::vector<orm::ScheduleTaskPartyRow>& parties) {
+std::vector<std::string> JobScheduler::StartTask(const orm::ScheduleJobRow& job, const orm::ScheduleTaskRow& task,
+                                                 const std::vector<orm::ScheduleTaskPartyRow>& parties) {
   std::vector<orm::ScheduleTaskPartyRow> copies = CopiesOf(parties, task);
   std::vector<std::string> targets = DistinctParties(copies);
   auto replies = partners_.StartTask(targets, job.job_id, task.task_name, task.attempt);
@@ -542,9 +542,22 @@ void JobScheduler::StartTask(const orm::ScheduleJobRow& job, const orm::Schedule
   if (combined.ok()) {
     Status moved = tasks_.MoveScheduledTo(task, TASK_STATUS_RUNNING);
     if (!moved.ok()) log::Get("scheduler")->warn("job_id={} task={} start not recorded: {}", job.job_id, task.task_name, moved.message());
-    return;
+    return {};
   }
-  // A party could not start it: the task fails with that party's reason, the others stop.
+  // Parties that did not answer (restarting, paused): the task stays waiting and the start is sent
+  // again next tick (starts are idempotent); the partner grace period decides when the job fails.
+  std::vector<std::string> silent;
+  bool refused = false;
+  for (const auto& r : replies) {
+    if (!r.reached) silent.push_back(r.party_id);
+    refused = refused || (r.reached && !r.status.ok());
+  }
+  if (!refused) {
+    log::Get("scheduler")->warn("job_id={} task={} attempt={} start not delivered to {} party(ies): {}", job.job_id,
+                                task.task_name, task.attempt, silent.size(), combined.message());
+    return silent;
+  }
+  // A party refused to start it: the task fails with that party's reason, the others stop.
   std::vector<std::string> started;
   for (const auto& r : replies) {
     if (r.status.ok()) {
@@ -560,6 +573,7 @@ void JobScheduler::StartTask(const orm::ScheduleJobRow& job, const orm::Schedule
                              "another party could not start the task");
   }
   (void)tasks_.MoveScheduledTo(task, TASK_STATUS_FAILED, combined.message());
+  return {};
 }
 
 Status JobScheduler::DriveRunning(orm::ScheduleJobRow job) {
@@ -572,8 +586,9 @@ Status JobScheduler::DriveRunning(orm::ScheduleJobRow job) {
   FEDFLOW_ASSIGN_OR_RETURN(auto tasks, schedule_.ListLatestTasks(job.job_id));
   FEDFLOW_ASSIGN_OR_RETURN(auto parties, schedule_.ListTaskParties(job.job_id));
 
-  // 1. Poll the parties about unfinished tasks and recompute their federated status.
-  if (TrackUnreachable(job, PollRunningTasks(job, tasks, parties))) return Status::OK();
+  // 1. Poll the parties about unfinished tasks and recompute their federated status. Parties that
+  // do not answer a poll or a start are judged together once the tick has done its work.
+  std::vector<std::string> silent = PollRunningTasks(job, tasks, parties);
   FEDFLOW_ASSIGN_OR_RETURN(parties, schedule_.ListTaskParties(job.job_id));
   std::map<std::string, const TaskSpec*> task_specs;
   for (const auto& t : spec->tasks()) task_specs[t.name()] = &t;
@@ -648,9 +663,10 @@ Status JobScheduler::DriveRunning(orm::ScheduleJobRow job) {
     if (!ready) continue;
     has_next = true;
     if (t.not_before_ms > now || running >= parallelism) continue;
-    StartTask(job, t, parties);
+    for (auto& party : StartTask(job, t, parties)) silent.push_back(std::move(party));
     ++running;
   }
+  if (TrackUnreachable(job, silent)) return Status::OK();
   FEDFLOW_ASSIGN_OR_RETURN(tasks, schedule_.ListLatestTasks(job.job_id));
 
   // 4. The job's status from its tasks' latest attempts.

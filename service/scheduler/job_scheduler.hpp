@@ -89,8 +89,10 @@ class JobScheduler final {
   /// Records which party stops answering; true when one has been silent past the grace period
   /// (the job was then failed with that reason).
   bool TrackUnreachable(const orm::ScheduleJobRow& job, const std::vector<std::string>& silent);
-  void StartTask(const orm::ScheduleJobRow& job, const orm::ScheduleTaskRow& task,
-                 const std::vector<orm::ScheduleTaskPartyRow>& parties);
+  /// Starts the task at its parties. A party's refusal fails the task; the parties that did not
+  /// answer are returned (the task stays waiting and is started again next tick).
+  std::vector<std::string> StartTask(const orm::ScheduleJobRow& job, const orm::ScheduleTaskRow& task,
+                                     const std::vector<orm::ScheduleTaskPartyRow>& parties);
   void HandleEndedTask(const orm::ScheduleJobRow& job, const JobSpec& spec, const orm::ScheduleTaskRow& task,
                        const std::vector<orm::ScheduleTaskPartyRow>& parties);
   Status CreateAttempt(const orm::ScheduleJobRow& job, const orm::ScheduleTaskRow& from, std::int32_t retries_left,

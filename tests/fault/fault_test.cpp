@@ -115,6 +115,47 @@ BOOST_AUTO_TEST_CASE(ParticipantKilledMidTaskAndRestartedFinishesTheJob) {
   ExpectCleanEnd(*f, *job, "success");
 }
 
+BOOST_AUTO_TEST_CASE(ParticipantDownWhenATaskStartsIsRetriedWithinTheGracePeriod) {
+  // reader_0 ends at once at the host and after 2.5 s at the guest. The host dies in between, so
+  // the start of data_transform_0 cannot reach it: the job must wait for it (within the partner
+  // grace period), not fail at the first undelivered start.
+  auto f = Start("down-at-start");
+  auto job = f->Submit("9999", kFiveComponentDsl,
+                       ThreePartyConf("", R"("guest": {"0": {"reader_0": {"seconds": 2.5}}})"));
+  BOOST_REQUIRE_MESSAGE(job.ok(), job.status().ToString());
+  auto ended_at = [&](const std::string& party) {
+    for (const auto& t : f->LocalTasks(party, *job)) {
+      if (t.at("task_name").as_string() == "reader_0" && t.at("party_status").as_string() == "success") return true;
+    }
+    return false;
+  };
+  bool host_done = false;
+  for (int i = 0; i < 400 && !host_done; ++i) {
+    host_done = ended_at("10000");
+    if (!host_done) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  BOOST_REQUIRE(host_done);
+  BOOST_REQUIRE(!ended_at("9999"));
+  f->Kill9("10000");
+  // The guest's reader ends, the scheduler tries to start data_transform_0 and finds the host silent.
+  bool noticed = false;
+  for (int i = 0; i < 200 && !noticed; ++i) {
+    auto s = f->JobStatus("9999", *job);
+    noticed = s.ok() && s->at("unreachable_party").as_string() == "10000" && ended_at("9999");
+    if (!noticed) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_REQUIRE(noticed);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // several ticks of undelivered starts
+  auto meanwhile = f->JobStatus("9999", *job);
+  BOOST_REQUIRE(meanwhile.ok());
+  BOOST_TEST(std::string(meanwhile->at("status").as_string()) == "running", meanwhile->at("failure_reason"));
+  BOOST_REQUIRE(f->Restart("10000").ok());
+  auto end = f->WaitJobEnd("9999", *job, 60000);
+  BOOST_REQUIRE_MESSAGE(end.ok(), end.status().ToString());
+  BOOST_TEST(*end == "success", FailureReason(*f, "9999", *job));
+  ExpectCleanEnd(*f, *job, "success");
+}
+
 BOOST_AUTO_TEST_CASE(KilledWorkerFailsItsAttemptWhichIsRetried) {
   auto f = Start("kill-worker");
   auto job = f->Submit("9999", kFiveComponentDsl,
