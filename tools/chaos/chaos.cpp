@@ -1,5 +1,5 @@
 // fedflow-chaos: kills things at random points, again and again, and counts how many jobs
-// still ended right. Not part of the test verdict (tools/chaos, see README "Fault tolerance").
+// still ended right. Not part of the test verdict (docs/scheduling.md, "Fault injection and the chaos loop").
 //   fedflow-chaos [--iterations N] [--seed S] [--workdir DIR]
 // Each iteration submits a five-component job (random task durations, 2 automatic retries) to
 // a local three-party federation, waits a random time, then injects one fault:
