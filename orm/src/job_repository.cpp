@@ -14,19 +14,6 @@ using records::JobCountView;
 using records::JobRecord;
 using JobQuery = odb::query<JobRecord>;
 
-JobQuery FilterQuery(const JobFilter& f) {
-  JobQuery q(true);
-  if (!f.job_id.empty()) q = q && JobQuery::job_id == f.job_id;
-  if (!f.role.empty()) q = q && JobQuery::role == f.role;
-  if (!f.party_id.empty()) q = q && JobQuery::party_id == f.party_id;
-  if (!f.statuses.empty()) {
-    JobQuery any(false);
-    for (JobStatus s : f.statuses) any = any || JobQuery::status == std::string(JobStatusName(s));
-    q = q && (any);
-  }
-  return q;
-}
-
 // Filter queries are prepared once per connection and cached: one statement per filter shape
 // (which fields are set, how many statuses, which order) and, for lists, limit. Values are bound
 // by reference. The dynamic multi-database query cannot bind LIMIT/OFFSET, so only first pages
@@ -35,9 +22,10 @@ JobQuery FilterQuery(const JobFilter& f) {
 const std::size_t kMaxCachedStatuses = 8;
 enum class JobOrder { kNewestFirst = 0, kOldestFirst = 1, kByParty = 2 };
 
+/// A filter's values, bound by reference into its query (cached or once-off).
 struct JobFilterParams {
   std::string job_id, role, party_id;
-  std::string statuses[kMaxCachedStatuses];
+  std::vector<std::string> statuses;  ///< sized by BoundFilter, never resized after binding
 };
 
 /// The statement name of a filter's shape, or nullptr when it is not cached.
@@ -51,6 +39,7 @@ const char* CachedName(bool count, const JobFilter& f, JobOrder order) {
 
 template <typename Q>
 Q BoundFilter(const JobFilter& shape, JobFilterParams& p) {
+  p.statuses.resize(shape.statuses.size());
   Q q(true);
   if (!shape.job_id.empty()) q = q && Q::job_id == Q::_ref(p.job_id);
   if (!shape.role.empty()) q = q && Q::role == Q::_ref(p.role);
@@ -63,6 +52,7 @@ Q BoundFilter(const JobFilter& shape, JobFilterParams& p) {
   return q;
 }
 
+/// Sets the values of a query built by BoundFilter for the same filter shape.
 void FillFilter(const JobFilter& f, JobFilterParams& p) {
   p.job_id = f.job_id;
   p.role = f.role;
@@ -139,15 +129,19 @@ class OdbJobRepository final : public JobRepository {
   StatusOr<std::size_t> Count(const JobFilter& filter) override {
     using CountQuery = odb::query<JobCountView>;
     std::size_t n = 0;
+    const char* name = CachedName(true, filter, JobOrder::kNewestFirst);
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
-      const char* name = CachedName(true, filter, JobOrder::kNewestFirst);
-      odb::result<JobCountView> r =
-          name
-              ? ExecuteCached<JobCountView, JobFilterParams>(
-                    d, name,
-                    [&](JobFilterParams& p) { return BoundFilter<CountQuery>(filter, p); },
-                    [&](JobFilterParams& p) { FillFilter(filter, p); })
-              : d.query<JobCountView>(CountQuery(FilterQuery(filter)));
+      JobFilterParams once;  // the once-off query's values: bound by reference, outlive the result
+      odb::result<JobCountView> r;
+      if (name) {
+        r = ExecuteCached<JobCountView, JobFilterParams>(
+            d, name, [&](JobFilterParams& p) { return BoundFilter<CountQuery>(filter, p); },
+            [&](JobFilterParams& p) { FillFilter(filter, p); });
+      } else {
+        CountQuery q = BoundFilter<CountQuery>(filter, once);
+        FillFilter(filter, once);
+        r = d.query<JobCountView>(q);
+      }
       for (const JobCountView& v : r) n = static_cast<std::size_t>(v.count);
       return Status::OK();
     });
@@ -221,11 +215,17 @@ class OdbJobRepository final : public JobRepository {
     const std::string limit = "LIMIT " + std::to_string(filter.limit) + " OFFSET " + std::to_string(filter.offset);
     const char* name = CachedName(false, filter, order);
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
-      odb::result<JobRecord> r =
-          name ? ExecuteCached<JobRecord, JobFilterParams>(
-                     d, name, [&](JobFilterParams& p) { return BoundFilter<JobQuery>(filter, p) + OrderClause(order) + limit; },
-                     [&](JobFilterParams& p) { FillFilter(filter, p); })
-               : d.query<JobRecord>(FilterQuery(filter) + OrderClause(order) + limit);
+      JobFilterParams once;  // the once-off query's values: bound by reference, outlive the result
+      odb::result<JobRecord> r;
+      if (name) {
+        r = ExecuteCached<JobRecord, JobFilterParams>(
+            d, name, [&](JobFilterParams& p) { return BoundFilter<JobQuery>(filter, p) + OrderClause(order) + limit; },
+            [&](JobFilterParams& p) { FillFilter(filter, p); });
+      } else {
+        JobQuery q = BoundFilter<JobQuery>(filter, once) + OrderClause(order) + limit;
+        FillFilter(filter, once);
+        r = d.query<JobRecord>(q);
+      }
       for (const JobRecord& rec : r) out.push_back(ToRow(rec));
       return Status::OK();
     });

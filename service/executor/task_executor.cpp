@@ -137,9 +137,12 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
   live_[*pid] = a.id;
   auto recorded = tasks_.RecordLaunch(a.id, *pid, options_.instance_id, workdir, clock_.NowMs());
   if (!recorded.ok() || !*recorded) {
-    // The attempt was stopped while its worker started (or launched elsewhere): the stopper saw
-    // no pid, so this worker is ours to kill.
+    // Not recorded: the attempt was stopped while its worker started (the stopper saw no pid), or
+    // another instance launched it. Either way this worker must go, and its exit must not be taken
+    // for the attempt's end (the other instance's worker may be running it): forget the pid.
     ProcessLauncher::KillGroup(*pid, 0);
+    live_.erase(*pid);
+    if (!recorded.ok()) return recorded.status().WithContext("recording the launched worker");
     return AbortedError("attempt was stopped while its worker started");
   }
   log::Get("executor")->info("job_id={} task={} attempt={} party={}:{} pid={} provider={} launched", a.job_id,

@@ -118,6 +118,22 @@ BOOST_AUTO_TEST_CASE(JobCreateGetListAndDuplicateRefused) {
   BOOST_TEST(jobs->List(f)->size() == 2u);
   BOOST_TEST(jobs->List(f)->front().job_id == "J2");  // newest first
   BOOST_TEST(*jobs->Count(f) == 3u);
+  // A later page runs once-off (not cached): same filter, the next rows.
+  f.offset = 2;
+  BOOST_TEST(jobs->List(f)->size() == 1u);
+  f.offset = 1;
+  f.limit = 1;
+  f.role = "host";
+  f.statuses = {JOB_STATUS_WAITING};
+  BOOST_TEST(jobs->List(f)->empty());
+  f.offset = 0;
+  BOOST_TEST(jobs->List(f)->size() == 1u);
+  BOOST_TEST(jobs->List(f)->front().party_id == "10000");
+  // More statuses than the cached shapes hold (repeats count): once-off too, same answer.
+  orm::JobFilter many;
+  for (int i = 0; i < 10; ++i) many.statuses.push_back(JOB_STATUS_RUNNING);
+  BOOST_TEST(jobs->List(many)->size() == 1u);
+  BOOST_TEST(*jobs->Count(many) == 1u);
 
   orm::JobRow dup = SampleJob("J1", "guest", "9999");
   Status s = jobs->Create(dup);
