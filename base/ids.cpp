@@ -52,13 +52,21 @@ std::string RandomHex(std::size_t n_bytes) {
 }
 
 bool IsSafeIdentifier(const std::string& s, std::size_t max_len) {
-  if (s.empty() || s.size() > max_len) return false;
+  if (s.empty() || s.size() > max_len || s[0] == '.') return false;
   for (char c : s) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
               c == '-' || c == '.';
     if (!ok) return false;
   }
-  return s != "." && s != "..";
+  return s.find("..") == std::string::npos;
+}
+
+bool IsJobId(const std::string& s) {
+  if (s.size() < 16 || s.size() > 32) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
 }
 
 }  // namespace fedflow

@@ -8,6 +8,7 @@
 
 #include <spdlog/details/file_helper.h>
 #include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
@@ -112,15 +113,23 @@ Status Init(const LogConfig& config) {
       logger->flush_on(spdlog::level::info);
       spdlog::register_logger(logger);
     }
-    // The audit log is separate: one line per accepted or rejected command, never rotated away
-    // with the server log.
+    // Security actions (grants, drains, table changes, admin commands) go to audit.log, which is
+    // never rotated: it is low-volume by construction, and a flood of requests must not push
+    // them out. Per-request lines of the interconnect (accepted and rejected calls) go to the
+    // rotating access.log, rate-limited by their writer.
     spdlog::drop("audit");
-    auto audit_sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-        (dir / "audit.log").string(), config.max_file_bytes, config.max_files);
+    auto audit_sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>((dir / "audit.log").string());
     auto audit = std::make_shared<spdlog::logger>("audit", audit_sink);
     audit->set_level(spdlog::level::info);
     audit->flush_on(spdlog::level::info);
     spdlog::register_logger(audit);
+    spdlog::drop("access");
+    auto access_sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+        (dir / "access.log").string(), config.max_file_bytes, config.max_files);
+    auto access = std::make_shared<spdlog::logger>("access", access_sink);
+    access->set_level(spdlog::level::info);
+    access->flush_on(spdlog::level::info);
+    spdlog::register_logger(access);
   } catch (const spdlog::spdlog_ex& e) {
     return InvalidArgumentError(std::string("cannot open log files in ") + dir.string() + ": " + e.what());
   }

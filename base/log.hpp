@@ -1,7 +1,9 @@
 #pragma once
-// Named spdlog loggers (app, http, scheduler, orm, executor, detector, audit) writing to rotating
-// files under <log_dir>/fedflow/. Message shape: ids first as key=value, then action and reason,
-// no trailing period (docs/style.md §8).
+// Named spdlog loggers under <log_dir>/fedflow/: the server's (app, http, scheduler, orm, executor,
+// detector, ...) to the rotating server.log and error.log; "audit" (security actions only) to
+// audit.log, never rotated; "access" (one line per interconnect request, rate-limited) to the
+// rotating access.log. Message shape: ids first as key=value, then action and reason, no trailing
+// period.
 
 #include <cstddef>
 #include <memory>

@@ -1,5 +1,6 @@
 #include "service/api/data_routes.hpp"
 
+#include <fstream>
 #include <sstream>
 
 #include <boost/json.hpp>
@@ -58,7 +59,7 @@ bj::object QueryArgs(const HttpRequest& req) {
 void RegisterDataRoutes(http::Router& router, data::TableService& tables) {
   router.Add("POST", "/v2/data/component/upload",
              {"application", "Upload a CSV file that is on the server (FATE 1.x or 2.x upload conf) as a table.",
-              std::string("file (on the server, under data.allowed_roots), ") + kUploadParams},
+              std::string("file (on the server, under data.import_roots), ") + kUploadParams},
              [&tables](const HttpRequest& req) -> HttpResponse {
                auto args = Args(req);
                if (!args.ok()) return JsonError(args.status());
@@ -66,17 +67,30 @@ void RegisterDataRoutes(http::Router& router, data::TableService& tables) {
                if (!request.ok()) return JsonError(request.status());
                return TableAnswer(req, "table.upload", KeyOf(*args), tables.Upload(*request, nullptr));
              });
-  router.Add("POST", "/v2/data/component/upload/file",
-             {"application", "Upload the CSV in the request body as a table (parameters in the query string).",
-              std::string("body: the CSV (Content-Type text/csv); query: ") + kUploadParams},
-             [&tables](const HttpRequest& req) -> HttpResponse {
-               bj::object args = QueryArgs(req);
-               auto request = data::ParseTableRequest(args, false);
-               if (!request.ok()) return JsonError(request.status());
-               if (req.body.empty()) return JsonError(InvalidArgumentError("the request body is empty: send the CSV in it"));
-               std::istringstream content(req.body);
-               return TableAnswer(req, "table.upload", KeyOf(args), tables.Upload(*request, &content));
-             });
+  http::RouteDoc upload_file_doc{"application",
+                                 "Upload the CSV in the request body as a table (parameters in the query string); the "
+                                 "body is streamed to disk, up to limits.max_upload_bytes.",
+                                 std::string("body: the CSV (Content-Type text/csv); query: ") + kUploadParams};
+  upload_file_doc.streamed_body = true;
+  router.Add("POST", "/v2/data/component/upload/file", upload_file_doc, [&tables](const HttpRequest& req) -> HttpResponse {
+    bj::object args = QueryArgs(req);
+    auto request = data::ParseTableRequest(args, false);
+    if (!request.ok()) return JsonError(request.status());
+    std::ifstream spooled;
+    std::istringstream buffered;
+    std::istream* content = &buffered;
+    if (!req.body_file.empty()) {
+      spooled.open(req.body_file, std::ios::binary);
+      if (!spooled) return JsonError(InternalError("the uploaded body could not be read back on the server"));
+      content = &spooled;
+    } else {
+      buffered.str(req.body);
+    }
+    if (content->peek() == std::char_traits<char>::eof()) {
+      return JsonError(InvalidArgumentError("the request body is empty: send the CSV in it"));
+    }
+    return TableAnswer(req, "table.upload", KeyOf(args), tables.Upload(*request, content));
+  });
   router.Add("GET", "/v2/data/download",
              {"application", "A table's rows: tar.gz of CSV + meta (FATE), or the CSV (format=csv).",
               "namespace, name, format (tar|csv)"},
@@ -114,7 +128,7 @@ void RegisterDataRoutes(http::Router& router, data::TableService& tables) {
              });
   router.Add("POST", "/v2/table/bind/path",
              {"application", "Register an existing CSV file on the server as a table, without copying it.",
-              "namespace, name, path (under data.allowed_roots), head, delimiter, id_column, label_column, drop"},
+              "namespace, name, path (under data.import_roots), head, delimiter, id_column, label_column, drop"},
              [&tables](const HttpRequest& req) -> HttpResponse {
                auto args = Args(req);
                if (!args.ok()) return JsonError(args.status());

@@ -9,8 +9,7 @@
 #include "proto/status_names.hpp"
 #include "service/api/request_args.hpp"
 #include "service/api/views.hpp"
-#include "service/dsl/fate_dag.hpp"
-#include "service/dsl/fate_dsl.hpp"
+#include "service/dsl/job_planner.hpp"
 #include "service/dsl/spec_json.hpp"
 #include "service/http/envelope.hpp"
 #include "service/json/json.hpp"
@@ -100,7 +99,7 @@ StatusOr<std::vector<JobStatus>> ParseStatusList(const bj::object& args) {
 
 StatusOr<orm::JobFilter> FilterOf(const bj::object& args) {
   orm::JobFilter f;
-  FEDFLOW_ASSIGN_OR_RETURN(f.job_id, OptionalString(args, "job_id"));
+  FEDFLOW_ASSIGN_OR_RETURN(f.job_id, OptionalJobId(args));
   FEDFLOW_ASSIGN_OR_RETURN(f.role, OptionalString(args, "role"));
   FEDFLOW_ASSIGN_OR_RETURN(f.party_id, OptionalString(args, "party_id"));
   FEDFLOW_ASSIGN_OR_RETURN(f.statuses, ParseStatusList(args));
@@ -185,44 +184,8 @@ HttpResponse AtScheduler(const JobApiDeps& d, const std::string& job_id, const s
 }
 
 StatusOr<JobSpec> ParseJobBody(const bj::object& args, const JobApiDeps& d) {
-  const dsl::PlanContext ctx = d.plan_context();
-  auto with_code = [](Status s) { return s.set_api_code(1000); };
-  // FATE-Flow 2.x: {"dag_schema": {...}} (or its YAML text), or the DAG itself.
-  const bj::value* dag = args.if_contains("dag_schema");
-  bj::value bare;
-  if (!dag && args.contains("dag") && args.contains("schema_version")) {
-    bare = bj::object{{"schema_version", args.at("schema_version")}, {"dag", args.at("dag")}};
-    if (args.contains("kind")) bare.as_object()["kind"] = args.at("kind");
-    dag = &bare;
-  }
-  if (dag) {
-    bj::value parsed;
-    if (dag->is_string()) {
-      auto from_yaml = dsl::YamlToJson(std::string(dag->as_string()), "dag_schema");
-      if (!from_yaml.ok()) return with_code(from_yaml.status());
-      parsed = *from_yaml;
-      dag = &parsed;
-    }
-    auto spec = dsl::ParseFateDag(*dag, d.party_id, ctx);
-    if (!spec.ok()) return with_code(spec.status());
-    return spec;
-  }
-  const bj::value* dsl = args.if_contains("dsl");
-  if (!dsl) dsl = args.if_contains("job_dsl");
-  const bj::value* conf = args.if_contains("runtime_conf");
-  if (!conf) conf = args.if_contains("job_runtime_conf");
-  if (!dsl || !conf) {
-    return with_code(InvalidArgumentError(
-        "the body must carry the job: {\"dsl\": {...}, \"runtime_conf\": {...}} (FATE 1.x job files) or "
-        "{\"dag_schema\": {...}} (a FATE-Flow 2.x DAG)"));
-  }
-  auto spec = dsl::ParseFateDsl(*dsl, *conf, ctx);
-  if (!spec.ok()) return with_code(spec.status());
-  if (spec->initiator().party_id() != d.party_id) {
-    return with_code(InvalidArgumentError("runtime_conf.initiator is party " + spec->initiator().party_id() +
-                                          ", but this server is party " + d.party_id +
-                                          ": submit the job at its initiator"));
-  }
+  auto spec = dsl::PlanSubmission(args, d.party_id, d.plan_context());
+  if (!spec.ok()) return Status(spec.status()).set_api_code(1000);
   return spec;
 }
 
@@ -637,6 +600,20 @@ void RegisterSchedulerRoutes(http::Router& router, JobApiDeps d) {
                if (!args.ok()) return JsonError(args.status());
                auto id = RequireJobId(*args);
                if (!id.ok()) return JsonError(id.status());
+               // Only a party of the job may hurry its scheduler; the job must be scheduled here.
+               if (!req.internal) {
+                 auto job = d.schedule->GetJob(*id);
+                 if (!job.ok()) return JsonError(job.status());
+                 auto spec = d.scheduler->SpecOf(*job);
+                 if (!spec.ok()) return JsonError(spec.status());
+                 const std::string& sender = req.Header("x-fedflow-src-party");
+                 bool member = false;
+                 for (const auto& party : (*spec)->parties()) member = member || party.party_id() == sender;
+                 if (!member) {
+                   return JsonError(PermissionDeniedError("party " + sender.substr(0, 64) + " is not a party of job " + *id +
+                                                          ": it may not report on it"));
+                 }
+               }
                if (d.nudge) d.nudge(*id);
                return JsonOk();
              });

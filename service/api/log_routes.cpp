@@ -126,6 +126,42 @@ void RegisterLogRoutes(http::Router& router, const std::string& logs_dir, orm::T
   const http::RouteDoc download_doc{"application", "This party's logs of a job as job_<id>_log.tar.gz.", "job_id (required)"};
   router.Add("POST", "/v2/job/log/download", download_doc, download);
   router.Add("GET", "/v2/job/log/download", download_doc, download);
+
+  // The server's own logs are not a job's: only this admin route reads them.
+  router.Add("GET", "/v2/admin/server/log",
+             {"application", "Admin: lines of this server's own logs (server, error, audit or access).",
+              "log_type (server|error|audit|access, default server), begin, end, tail, limit, contains"},
+             [logs_dir](const HttpRequest& req) -> HttpResponse {
+               auto args = Args(req);
+               if (!args.ok()) return JsonError(args.status());
+               std::string type = OptionalString(*args, "log_type").value_or("");
+               if (type.empty()) type = "server";
+               if (type != "server" && type != "error" && type != "audit" && type != "access") {
+                 return JsonError(InvalidArgumentError("unknown log_type '" + type.substr(0, 32) +
+                                                       "': use server, error, audit or access"));
+               }
+               files::LineRange range;
+               auto begin = OptionalInt(*args, "begin", 1, 1, INT64_MAX / 2);
+               auto end = OptionalInt(*args, "end", 0, 0, INT64_MAX / 2);
+               auto tail = OptionalInt(*args, "tail", 0, 0, 1000000);
+               auto limit = OptionalInt(*args, "limit", 10000, 1, 1000000);
+               for (const auto* v : {&begin, &end, &tail, &limit}) {
+                 if (!v->ok()) return JsonError(v->status());
+               }
+               range.begin = *begin;
+               range.end = *end;
+               range.tail = *tail;
+               range.limit = *limit;
+               range.contains = OptionalString(*args, "contains").value_or("");
+               auto path = files::PathUnder(logs_dir, {"fedflow", type + ".log"});
+               if (!path.ok()) return JsonError(path.status());
+               std::int64_t total = 0;
+               auto lines = files::ReadLines(*path, range, &total);
+               if (!lines.ok()) return JsonError(lines.status());
+               bj::array out;
+               for (const auto& l : *lines) out.push_back(bj::object{{"line_num", l.number}, {"content", l.text}});
+               return JsonOk(bj::object{{"file", "fedflow/" + type + ".log"}, {"total_lines", total}, {"lines", std::move(out)}});
+             });
 }
 
 }  // namespace fedflow::api

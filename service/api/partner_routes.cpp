@@ -80,7 +80,7 @@ void RegisterPartnerRoutes(http::Router& router, partner::JobParticipant& p, orm
           auto validate_only = json::GetBool(args, "validate_only", "validate_only", false);
           if (!validate_only.ok()) return JsonError(validate_only.status());
           const std::string& from = req.Header("x-fedflow-src-party");
-          Status s = *validate_only ? p.ValidateJob(*spec, from) : p.CreateJob(*spec, from);
+          Status s = *validate_only ? p.ValidateJob(*spec, from, req.internal) : p.CreateJob(*spec, from, req.internal);
           return Done(s);
         });
       });

@@ -45,8 +45,18 @@ StatusOr<std::int64_t> OptionalInt(const bj::object& args, const std::string& ke
 
 StatusOr<std::string> RequireJobId(const bj::object& args) {
   FEDFLOW_ASSIGN_OR_RETURN(std::string id, RequireString(args, "job_id"));
-  if (!IsSafeIdentifier(id, 64)) return InvalidArgumentError("job_id '" + id + "' is not a valid job id");
+  if (!IsJobId(id)) {
+    return InvalidArgumentError("job_id '" + id.substr(0, 64) + "' is not a job id: job ids are 16 to 32 digits, as submit "
+                                "answers them");
+  }
   return id;
+}
+
+StatusOr<std::string> OptionalJobId(const bj::object& args) {
+  if (!args.contains("job_id")) return std::string();
+  FEDFLOW_ASSIGN_OR_RETURN(std::string id, OptionalString(args, "job_id"));
+  if (id.empty()) return id;
+  return RequireJobId(args);
 }
 
 std::string WorkerToken(const http::HttpRequest& req, const boost::json::object& args) {

@@ -24,8 +24,10 @@ StatusOr<std::string> OptionalString(const boost::json::object& args, const std:
 /// An optional integer (strings of digits accepted, as query parameters are strings).
 StatusOr<std::int64_t> OptionalInt(const boost::json::object& args, const std::string& key, std::int64_t fallback,
                                    std::int64_t min, std::int64_t max);
-/// A required job id that is a safe identifier.
+/// A required job id, in the job id format (base/ids.hpp IsJobId).
 StatusOr<std::string> RequireJobId(const boost::json::object& args);
+/// An optional job id ("" when absent), in the job id format when present.
+StatusOr<std::string> OptionalJobId(const boost::json::object& args);
 
 /// The per-attempt token a worker presents: the X-Fedflow-Task-Token header, else `token`.
 std::string WorkerToken(const http::HttpRequest& request, const boost::json::object& args);

@@ -37,7 +37,9 @@ void RegisterResourceRoutes(http::Router& router, const std::string& engine, orm
              [engine, &allocations](const HttpRequest& req) -> HttpResponse {
                auto args = Args(req);
                if (!args.ok()) return JsonError(args.status());
-               std::string job_id = OptionalString(*args, "job_id").value_or("");
+               auto job_id_arg = OptionalJobId(*args);
+               if (!job_id_arg.ok()) return JsonError(job_id_arg.status());
+               const std::string job_id = *job_id_arg;
                auto capacity = allocations.GetCapacity(engine);
                if (!capacity.ok()) return JsonError(capacity.status());
                std::int32_t cores = 0, rows = 0;

@@ -298,16 +298,57 @@ Status ReadSecurity(const YAML::Node& n, ServerConfig& c) {
 }
 
 Status ReadData(const YAML::Node& n, ServerConfig& c) {
-  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, "data", {"dir", "allowed_roots"}));
+  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, "data", {"dir", "import_roots", "allowed_roots"}));
   if (!n) return Status::OK();
   FEDFLOW_RETURN_IF_ERROR(Reader::String(n, "dir", "data", &c.data.dir));
-  YAML::Node roots = n["allowed_roots"];
-  if (roots && !roots.IsSequence()) return InvalidArgumentError("'data.allowed_roots' must be a list of directories");
+  if (n["import_roots"] && n["allowed_roots"]) {
+    return InvalidArgumentError("'data.allowed_roots' is the old name of 'data.import_roots': give only import_roots");
+  }
+  const std::string key = n["allowed_roots"] ? "data.allowed_roots" : "data.import_roots";
+  YAML::Node roots = n["allowed_roots"] ? n["allowed_roots"] : n["import_roots"];
+  if (roots && !roots.IsSequence()) return InvalidArgumentError("'" + key + "' must be a list of directories");
   for (std::size_t i = 0; roots && i < roots.size(); ++i) {
     if (!roots[i].IsScalar() || roots[i].Scalar().empty()) {
-      return InvalidArgumentError("'data.allowed_roots[" + std::to_string(i) + "]' must be a directory path");
+      return InvalidArgumentError("'" + key + "[" + std::to_string(i) + "]' must be a directory path");
     }
-    c.data.allowed_roots.push_back(roots[i].Scalar());
+    c.data.import_roots.push_back(roots[i].Scalar());
+  }
+  return Status::OK();
+}
+
+Status ReadLimits(const YAML::Node& n, ServerConfig& c) {
+  const std::string p = "limits";
+  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, p, {"max_body_bytes", "max_upload_bytes", "json_max_depth", "max_job_bytes",
+                                                   "max_components", "max_parameter_bytes", "max_plan_bytes",
+                                                   "yaml_max_nodes"}));
+  if (!n) return Status::OK();
+  LimitsConfig& l = c.limits;
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "max_body_bytes", p, &l.max_body_bytes, 4096, 1ll << 32));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "max_upload_bytes", p, &l.max_upload_bytes, 4096, 1ll << 50));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "json_max_depth", p, &l.json_max_depth, 4, 1000));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "max_job_bytes", p, &l.plan.max_job_bytes, 1024, 1ll << 32));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "max_components", p, &l.plan.max_components, 1, 100000));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "max_parameter_bytes", p, &l.plan.max_parameter_bytes, 256, 1ll << 32));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "max_plan_bytes", p, &l.plan.max_plan_bytes, 1024, 1ll << 34));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "yaml_max_nodes", p, &l.plan.yaml_max_nodes, 16, 100000000));
+  return Status::OK();
+}
+
+/// Import roots: absolute, and never around the server's own files.
+Status CheckImportRoots(const ServerConfig& c) {
+  for (std::size_t i = 0; i < c.data.import_roots.size(); ++i) {
+    fs::path root = fs::path(c.data.import_roots[i]).lexically_normal();
+    fs::path home = fs::path(c.home).lexically_normal();
+    std::string r = root.string(), h = home.string();
+    while (r.size() > 1 && r.back() == '/') r.pop_back();
+    while (h.size() > 1 && h.back() == '/') h.pop_back();
+    bool contains_home = r == "/" || h == r || (h.size() > r.size() && h.compare(0, r.size(), r) == 0 && h[r.size()] == '/');
+    if (contains_home) {
+      return InvalidArgumentError("'data.import_roots[" + std::to_string(i) + "]' is " + r +
+                                  ", which contains the server's home " + h +
+                                  " (its keys, config, logs and database): name a directory for files to import, "
+                                  "such as " + h + "/import");
+    }
   }
   return Status::OK();
 }
@@ -343,7 +384,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(root, "",
                                               {"party_id", "instance_id", "home", "http", "database", "log", "scheduler",
                                                "detector", "capacity", "partners", "providers", "job_defaults",
-                                               "security", "data", "builtin_provider"}));
+                                               "security", "data", "limits", "builtin_provider"}));
     FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "party_id", "", &c.party_id, true));
     if (!IsSafeIdentifier(c.party_id, 64)) {
       return InvalidArgumentError("'party_id' must be letters, digits, _ . - (got '" + c.party_id + "')");
@@ -363,6 +404,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(ReadJobDefaults(root["job_defaults"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadSecurity(root["security"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadData(root["data"], c));
+    FEDFLOW_RETURN_IF_ERROR(ReadLimits(root["limits"], c));
     FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "builtin_provider", "", &c.builtin_provider));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(std::string("config: ") + e.what());
@@ -375,8 +417,10 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
   c.log.dir = c.ResolvePath(c.log.dir);
   for (auto& p : c.providers) p.executable = c.ResolvePath(p.executable);
   c.data.dir = c.ResolvePath(c.data.dir);
-  if (c.data.allowed_roots.empty()) c.data.allowed_roots.push_back(c.home);
-  for (auto& root : c.data.allowed_roots) root = c.ResolvePath(root);
+  if (c.data.import_roots.empty()) c.data.import_roots.push_back("import");
+  for (auto& root : c.data.import_roots) root = c.ResolvePath(root);
+  FEDFLOW_RETURN_IF_ERROR(CheckImportRoots(c));
+  c.http.body_limit = c.limits.max_body_bytes;
   if (!c.builtin_provider.empty() && c.builtin_provider != "none") c.builtin_provider = c.ResolvePath(c.builtin_provider);
   // Key and certificate paths are relative to home; public keys may also be inline PEM text.
   SecurityConfig& sc = c.security;
@@ -410,6 +454,7 @@ StatusOr<ServerConfig> LoadConfig(const std::string& path) {
   if (dir.filename() == "conf") dir = dir.parent_path();
   auto c = ParseConfig(ss.str(), dir.string());
   if (!c.ok()) return c.status().WithContext(path);
+  c->config_file = fs::absolute(path).lexically_normal().string();
   return c;
 }
 

@@ -10,6 +10,7 @@
 #include "base/log.hpp"
 #include "base/status.hpp"
 #include "orm/database.hpp"
+#include "service/dsl/plan_limits.hpp"
 #include "service/http/http_server.hpp"
 
 namespace fedflow::app {
@@ -64,7 +65,18 @@ struct SecurityConfig {
 /// Where tables live and which server-side files clients may name.
 struct DataConfig {
   std::string dir = "data";                ///< uploads: <dir>/<namespace>/<name>/<id>.csv
-  std::vector<std::string> allowed_roots;  ///< upload-from-path and bind (default: home)
+  /// Upload-from-path and bind read only files under these (default: <home>/import). A root may
+  /// not contain the server's home, and files of the server itself (keys, config, logs, the
+  /// database) are refused wherever they are. `allowed_roots` is the older name of the key.
+  std::vector<std::string> import_roots;
+};
+
+/// Sizes a request may have; each refusal names its key (docs/security.md).
+struct LimitsConfig {
+  std::size_t max_body_bytes = 8u << 20;            ///< a buffered request body (JSON APIs)
+  std::uint64_t max_upload_bytes = 16ull << 30;     ///< a streamed upload body (written to disk)
+  std::size_t json_max_depth = 32;                  ///< nesting of any JSON the server parses
+  dsl::PlanLimits plan;                             ///< job size limits, at submit and from partners
 };
 
 /// The whole server configuration.
@@ -98,6 +110,8 @@ struct ServerConfig {
   JobDefaults job_defaults;
   SecurityConfig security;
   DataConfig data;
+  LimitsConfig limits;
+  std::string config_file;  ///< the file this configuration was read from ("" when parsed from text)
   /// fedflow's own provider (the Reader): default fedflow-builtin beside the server binary;
   /// "none" turns it off.
   std::string builtin_provider;

@@ -3,6 +3,8 @@
 // Exits non-zero with a message naming the key when the config is bad; stops cleanly on
 // SIGTERM or SIGINT.
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -124,6 +126,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  // Everything the server creates is for its own user only: task configs hold worker tokens,
+  // keys and tables are private. Workers inherit this mask.
+  ::umask(077);
   fedflow::Status logs = fedflow::log::Init(config->log);
   if (!logs.ok()) {
     std::fprintf(stderr, "fedflow-server: bad config: log: %s\n", logs.message().c_str());

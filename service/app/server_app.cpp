@@ -36,6 +36,7 @@
 #include "service/http/http_server.hpp"
 #include "service/http/router.hpp"
 #include "service/interconnect/http_party_client.hpp"
+#include "service/json/json.hpp"
 #include "service/lifecycle/lifecycle.hpp"
 #include "service/partner/job_participant.hpp"
 #include "service/scheduler/job_scheduler.hpp"
@@ -103,7 +104,26 @@ struct ServerApp::Impl {
   Status SetUpSecurity();
   Status RegisterConfiguredProviders();
   dsl::PlanContext PlanContext() const;
+  /// The server's own files, which no upload or bind may read: keys, config, logs, database,
+  /// attempt directories (worker tokens).
+  std::vector<std::string> ProtectedPaths() const;
+  /// Where streamed request bodies are written while they arrive.
+  std::string SpoolDir() const { return config.ResolvePath("tmp/uploads"); }
 };
+
+std::vector<std::string> ServerApp::Impl::ProtectedPaths() const {
+  const ServerConfig& c = config;
+  std::vector<std::string> out{c.ResolvePath("keys"), c.ResolvePath("conf"), c.ResolvePath("jobs"), c.ResolvePath("tmp"),
+                               c.log.dir, c.security.private_key};
+  if (!c.config_file.empty()) out.push_back(c.config_file);
+  if (c.database.engine == "sqlite") {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) out.push_back(c.database.sqlite_path + suffix);
+  }
+  for (const std::string* key : {&c.security.tls_key_file, &c.http.tls_key_file}) {
+    if (!key->empty()) out.push_back(*key);
+  }
+  return out;
+}
 
 Status ServerApp::Impl::OpenStores() {
   const ServerConfig& c = config;
@@ -170,9 +190,13 @@ Status ServerApp::Impl::SetUpSecurity() {
   go.site = site_verifier.get();
   go.client = client_verifier.get();
   go.quiet_paths = {"/v2/partner/task/collect", "/v2/scheduler/task/report"};
+  go.clock = &clock;
   guard = std::make_unique<security::RequestGuard>(std::move(go));
   security::RequestGuard* g = guard.get();
   router.SetGuard([g](const http::HttpRequest& req, const http::RouteDoc& doc) { return g->Check(req, doc); });
+  router.SetObserver([g](const http::HttpRequest& req, const http::RouteDoc& doc, const http::HttpResponse& res) {
+    g->Record(req, doc, res);
+  });
   return Status::OK();
 }
 
@@ -215,6 +239,7 @@ dsl::PlanContext ServerApp::Impl::PlanContext() const {
   ctx.defaults.set_task_timeout_ms(d.task_timeout_s * 1000);
   ctx.defaults.set_computing_partitions(8);
   ctx.defaults.set_job_type("train");
+  ctx.limits = config.limits.plan;
   executor::ProviderRegistry* registry = providers.get();
   ctx.check_module = [registry](const std::string& module, const std::string& pin) {
     return registry->Resolve(module, pin).status();
@@ -235,6 +260,7 @@ ServerApp::~ServerApp() { Stop(); }
 Status ServerApp::Start() {
   Impl& s = *impl_;
   const ServerConfig& c = s.config;
+  json::SetMaxDepth(c.limits.json_max_depth);
   FEDFLOW_RETURN_IF_ERROR(s.OpenStores());
   FEDFLOW_RETURN_IF_ERROR(s.SetUpSecurity());
   s.job_lifecycle = std::make_unique<lifecycle::JobLifecycle>(*s.jobs, *s.schedule, s.clock);
@@ -242,12 +268,19 @@ Status ServerApp::Start() {
   s.providers = std::make_unique<executor::ProviderRegistry>(*s.provider_rows, s.clock);
   FEDFLOW_RETURN_IF_ERROR(s.RegisterConfiguredProviders());
   s.tracker = std::make_unique<tracking::Tracker>(*s.metric_rows, *s.output_rows, s.clock);
-  s.tables = std::make_unique<data::TableService>(
-      data::TableServiceOptions{c.party_id, c.data.dir, c.data.allowed_roots}, *s.table_rows, s.clock);
+  {
+    data::TableServiceOptions to{c.party_id, c.data.dir, c.data.import_roots, s.ProtectedPaths()};
+    for (const auto& root : c.data.import_roots) {
+      std::error_code ec;
+      fs::create_directories(root, ec);  // the default <home>/import, so operators find where to put files
+    }
+    s.tables = std::make_unique<data::TableService>(std::move(to), *s.table_rows, s.clock);
+  }
 
   // Interconnect: partners by route, this party in-process through the router.
+  // Partners' answers are bounded like requests to this server are.
   s.http_client = std::make_unique<http::HttpClient>(http::HttpClientOptions{
-      2, 32, c.security.tls_ca_file, c.security.tls_cert_file, c.security.tls_key_file});
+      2, 32, c.security.tls_ca_file, c.security.tls_cert_file, c.security.tls_key_file, c.limits.max_body_bytes * 4u});
   FEDFLOW_RETURN_IF_ERROR(s.http_client->TlsReady().WithContext("security.outbound_tls"));
   interconnect::HttpPartyClientOptions pc;
   pc.self_party_id = c.party_id;
@@ -326,6 +359,7 @@ Status ServerApp::Start() {
     };
   }
   pd.forget_tracking = [tracker = s.tracker.get()](const std::string& job_id) { return tracker->ForgetJob(job_id); };
+  pd.plan_context = [impl = &s] { return impl->PlanContext(); };
   s.participant = std::make_unique<partner::JobParticipant>(pd);
 
   sched::SchedulerOptions so;
@@ -413,8 +447,27 @@ Status ServerApp::Start() {
   if (!c.security.client_auth) {
     run_inline = [router](const http::HttpRequest& req) { return router->IsQuickRead(req.method, req.path); };
   }
+  // Uploads stream to files in the spool directory; a crash may have left some there.
+  const std::string spool = s.SpoolDir();
+  {
+    std::error_code ec;
+    fs::remove_all(spool, ec);
+    fs::create_directories(spool, ec);
+    if (ec) return InternalError("cannot create " + spool + ": " + ec.message());
+  }
+  const std::uint64_t upload_limit = c.limits.max_upload_bytes;
+  http::BodyPolicyChooser body_policy = [router, spool, upload_limit](const http::HttpRequest& header) {
+    http::BodyPolicy policy;
+    if (router->StreamsBody(header.method, header.path)) {
+      policy.limit = static_cast<std::size_t>(upload_limit);
+      policy.limit_key = "limits.max_upload_bytes";
+      policy.spool_dir = spool;
+    }
+    return policy;
+  };
   s.http_server = std::make_unique<http::HttpServer>(
-      c.http, [router](http::HttpRequest&& req) { return router->Dispatch(req); }, std::move(run_inline));
+      c.http, [router](http::HttpRequest&& req) { return router->Dispatch(req); }, std::move(run_inline),
+      std::move(body_policy));
   FEDFLOW_RETURN_IF_ERROR(s.http_server->Start());
   s.executor->set_server_port(s.http_server->port());
   s.loop->Start();

@@ -9,6 +9,7 @@
 #include "base/ids.hpp"
 #include "base/log.hpp"
 #include "service/data/csv.hpp"
+#include "service/files/private_file.hpp"
 #include "service/files/safe_path.hpp"
 
 namespace fedflow::data {
@@ -57,21 +58,30 @@ Status TableService::CheckFree(const TableRequest& r) {
 }
 
 StatusOr<std::string> TableService::ServerPath(const std::string& path) const {
-  if (options_.allowed_roots.empty()) return PermissionDeniedError("no data.allowed_roots: server-side files are disabled");
+  if (options_.import_roots.empty()) return PermissionDeniedError("no data.import_roots: server-side files are disabled");
+  if (path.find('\0') != std::string::npos) return InvalidArgumentError("the file path contains a NUL character");
   fs::path p(path);
-  if (p.is_relative()) p = fs::path(options_.allowed_roots.front()) / p;
-  // Symlinks resolved: a link under a root must not lead outside it.
+  if (p.is_relative()) p = fs::path(options_.import_roots.front()) / p;
+  // Symlinks resolved: a link under a root must not lead outside it, nor to the server's files.
   std::error_code ec;
   fs::path resolved = fs::weakly_canonical(p, ec);
   std::string abs = (ec ? p.lexically_normal() : resolved).string();
-  for (const auto& root : options_.allowed_roots) {
+  for (const auto& own : options_.protected_paths) {
+    std::error_code own_ec;
+    fs::path real_own = fs::weakly_canonical(own, own_ec);
+    if (files::IsUnder(own_ec ? own : real_own.string(), abs)) {
+      return PermissionDeniedError("'" + path + "' is one of this server's own files (keys, configuration, logs or "
+                                   "database): it cannot be read as a table");
+    }
+  }
+  for (const auto& root : options_.import_roots) {
     fs::path real_root = fs::weakly_canonical(root, ec);
     if (files::IsUnder(ec ? root : real_root.string(), abs)) return abs;
   }
   std::string roots;
-  for (const auto& r : options_.allowed_roots) roots += (roots.empty() ? "" : ", ") + r;
-  return PermissionDeniedError("'" + path + "' is outside the directories this server reads data from (" + roots +
-                               "; config data.allowed_roots)");
+  for (const auto& r : options_.import_roots) roots += (roots.empty() ? "" : ", ") + r;
+  return PermissionDeniedError("'" + path + "' is outside the directories this server imports data from (" + roots +
+                               "; config data.import_roots)");
 }
 
 StatusOr<orm::TableRow> TableService::Persist(const TableRequest& r, orm::TableRow row, const std::string& owned_file) {
@@ -116,8 +126,7 @@ StatusOr<orm::TableRow> TableService::Upload(const TableRequest& r, std::istream
   const fs::path dir = fs::path(options_.data_dir) / r.table_namespace / r.table_name;
   std::error_code ec;
   bool dir_existed = fs::exists(dir, ec);
-  fs::create_directories(dir, ec);
-  if (ec) return InternalError("cannot create " + dir.string() + ": " + ec.message());
+  FEDFLOW_RETURN_IF_ERROR(files::MakePrivateDirectories(dir.string()));
   const std::string id = RandomHex(8);
   const fs::path tmp = dir / ("." + id + ".csv.tmp");
   const fs::path final_path = dir / (id + ".csv");
@@ -132,6 +141,8 @@ StatusOr<orm::TableRow> TableService::Upload(const TableRequest& r, std::istream
   };
   StatusOr<TableSchema> schema = InternalError("not read");
   {
+    // Created empty and private first: a table is this party's data, for its user only.
+    FEDFLOW_RETURN_IF_ERROR(files::WritePrivateFile(tmp.string(), ""));
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return InternalError("cannot write " + tmp.string());
     schema = IngestCsv(*content, r.ingest, &out);

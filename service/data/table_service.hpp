@@ -25,7 +25,10 @@ namespace fedflow::data {
 struct TableServiceOptions {
   std::string party_id;
   std::string data_dir;                    ///< uploads are stored under <data_dir>/<namespace>/<name>/
-  std::vector<std::string> allowed_roots;  ///< server-side files (upload from path, bind) must be under one
+  std::vector<std::string> import_roots;   ///< server-side files (upload from path, bind) must be under one
+  /// Files and directories of the server itself (keys, config, logs, database): refused even
+  /// under an import root.
+  std::vector<std::string> protected_paths;
 };
 
 /// Thread-safe.
@@ -60,7 +63,8 @@ class TableService final {
  private:
   /// Where an existing (namespace, name) stands: OK to go on, or AlreadyExists with the remedy.
   Status CheckFree(const TableRequest& request);
-  /// `path` made absolute (relative to the first allowed root) and checked to be under a root.
+  /// `path` made absolute (relative to the first import root), symlinks resolved, and checked to
+  /// be under a root and outside the server's own files.
   StatusOr<std::string> ServerPath(const std::string& path) const;
   StatusOr<orm::TableRow> Persist(const TableRequest& request, orm::TableRow row, const std::string& owned_file);
 

@@ -219,6 +219,8 @@ StatusOr<JobSpec> ParseFateDag(const bj::value& schema_v, const std::string& ini
   // --- tasks ---
   FEDFLOW_ASSIGN_OR_RETURN(bj::object tasks_obj, GetObject(dag, "tasks", "dag.tasks", false));
   if (tasks_obj.empty()) return InvalidArgumentError("'dag.tasks' is empty: a job needs at least one task");
+  PlanBudget budget(ctx.limits);
+  FEDFLOW_RETURN_IF_ERROR(budget.CheckComponents(tasks_obj.size()));
   FEDFLOW_ASSIGN_OR_RETURN(bj::object party_tasks, GetObject(dag, "party_tasks", "dag.party_tasks", true));
   // Validate party_tasks once: its parties, its tasks.
   std::map<std::string, std::vector<Party>> site_parties;
@@ -244,8 +246,8 @@ StatusOr<JobSpec> ParseFateDag(const bj::value& schema_v, const std::string& ini
   for (const auto& kv : tasks_obj) {
     const std::string name(kv.key());
     const std::string path = "dag.tasks." + name;
-    if (name.empty() || name.size() > 100 || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos) {
-      return InvalidArgumentError("task name '" + name + "' must be 1-100 letters, digits, _ or -");
+    if (!IsTaskName(name)) {
+      return InvalidArgumentError("task name '" + name.substr(0, 100) + "' must be 1-100 letters, digits, _ or -");
     }
     if (!kv.value().is_object()) return InvalidArgumentError("'" + path + "' must be an object");
     const bj::object& t = kv.value().as_object();
@@ -287,6 +289,10 @@ StatusOr<JobSpec> ParseFateDag(const bj::value& schema_v, const std::string& ini
             if (source.key() == "task_output_artifact") {
               FEDFLOW_ASSIGN_OR_RETURN(std::string producer, GetString(ch, "producer_task", spath + ".producer_task"));
               FEDFLOW_ASSIGN_OR_RETURN(std::string output, GetString(ch, "output_artifact_key", spath + ".output_artifact_key"));
+              if (!IsArtifactName(output) || !IsArtifactName(std::string(input.key()))) {
+                return InvalidArgumentError("'" + spath + "': input keys and output_artifact_key must be 1-100 letters, "
+                                            "digits, _ . - (not starting with '.', no '..')");
+              }
               FEDFLOW_RETURN_IF_ERROR(add_upstream(producer, spath));
               if (const bj::value* cp = ch.if_contains("parties")) {
                 FEDFLOW_RETURN_IF_ERROR(ReadParties(*cp, spath + ".parties", ctx, &parties).status());
@@ -347,6 +353,7 @@ StatusOr<JobSpec> ParseFateDag(const bj::value& schema_v, const std::string& ini
       pt->set_party_id(p.second);
       pt->set_need_run(true);
       pt->set_parameters_json(json::Dump(merged));
+      FEDFLOW_RETURN_IF_ERROR(budget.AddParameters(pt->parameters_json(), name, p.first, p.second));
       if (task->provider().empty()) task->set_provider(ProviderPin(party_conf.provider));
       if (task->timeout_ms() == 0) {
         task->set_timeout_ms(party_conf.timeout_s >= 0 ? party_conf.timeout_s * 1000 : params.task_timeout_ms());

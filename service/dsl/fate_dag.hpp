@@ -22,7 +22,10 @@ namespace fedflow::dsl {
 StatusOr<JobSpec> ParseFateDag(const boost::json::value& dag_schema, const std::string& initiator_party_id,
                                const PlanContext& ctx);
 
-/// Parses YAML (or JSON, which is YAML) text into JSON; errors carry line and column.
-StatusOr<boost::json::value> YamlToJson(std::string_view text, std::string_view what);
+/// Parses YAML (or JSON, which is YAML) text into JSON; errors carry line and column. A document
+/// that would expand (through anchors and aliases) to more than `max_nodes` nodes, or nest deeper
+/// than json::MaxDepth(), is refused before it is built.
+StatusOr<boost::json::value> YamlToJson(std::string_view text, std::string_view what,
+                                        std::size_t max_nodes = PlanLimits{}.yaml_max_nodes);
 
 }  // namespace fedflow::dsl

@@ -34,14 +34,6 @@ struct Party {
   int index = 0;
 };
 
-bool IsComponentName(const std::string& s) {
-  if (s.empty() || s.size() > 100) return false;
-  for (char c : s) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
-  }
-  return true;
-}
-
 Status CheckKeys(const bj::object& o, const std::string& path, std::initializer_list<const char*> known) {
   for (const auto& kv : o) {
     bool ok = false;
@@ -71,8 +63,8 @@ StatusOr<std::vector<std::string>> StringList(const bj::value& v, const std::str
 
 StatusOr<Component> ParseComponent(const std::string& name, const bj::value& v) {
   const std::string path = "dsl.components." + name;
-  if (!IsComponentName(name)) {
-    return InvalidArgumentError("component name '" + name + "' must be 1-100 letters, digits, _ or -");
+  if (!IsTaskName(name)) {
+    return InvalidArgumentError("component name '" + name.substr(0, 100) + "' must be 1-100 letters, digits, _ or -");
   }
   if (!v.is_object()) return InvalidArgumentError("'" + path + "' must be an object, got " + json::KindName(v));
   const bj::object& o = v.as_object();
@@ -89,6 +81,10 @@ StatusOr<Component> ParseComponent(const std::string& name, const bj::value& v) 
     if (const bj::value* list = output.if_contains(kind)) {
       FEDFLOW_ASSIGN_OR_RETURN(auto names, StringList(*list, path + ".output." + kind));
       for (const auto& n : names) {
+        if (!IsArtifactName(n)) {
+          return InvalidArgumentError("'" + path + ".output." + kind + "' entry '" + n.substr(0, 100) +
+                                      "' must be 1-100 letters, digits, _ . - (not starting with '.', no '..')");
+        }
         if (std::string(kind) == "data") {
           if (c.out_data.insert(n).second) c.out_data_order.push_back(n);
         } else if (std::string(kind) == "model") {
@@ -119,6 +115,11 @@ StatusOr<Component> ParseComponent(const std::string& name, const bj::value& v) 
       r.set_key(key);
       r.set_producer(ref.substr(0, dot));
       r.set_output(ref.substr(dot + 1));
+      if (!IsArtifactName(key) || !IsArtifactName(r.output())) {
+        return InvalidArgumentError("'" + where + "' entry '" + ref.substr(0, 100) +
+                                    "': input keys and output names must be 1-100 letters, digits, _ . - (not starting "
+                                    "with '.', no '..')");
+      }
       c.inputs.push_back(r);
     }
     return Status::OK();
@@ -325,6 +326,8 @@ StatusOr<JobSpec> ParseFateDsl(const bj::value& dsl_v, const bj::value& conf_v, 
   // --- DSL components ---
   FEDFLOW_ASSIGN_OR_RETURN(bj::object components, GetObject(dsl, "components", "dsl.components", false));
   if (components.empty()) return InvalidArgumentError("'dsl.components' is empty: a job needs at least one component");
+  PlanBudget budget(ctx.limits);
+  FEDFLOW_RETURN_IF_ERROR(budget.CheckComponents(components.size()));
   std::vector<Component> comps;
   std::map<std::string, std::size_t> by_name;
   for (const auto& kv : components) {
@@ -465,6 +468,7 @@ StatusOr<JobSpec> ParseFateDsl(const bj::value& dsl_v, const bj::value& conf_v, 
       }
       pt->set_need_run(need_run);
       pt->set_parameters_json(json::Dump(params));
+      FEDFLOW_RETURN_IF_ERROR(budget.AddParameters(pt->parameters_json(), c.name, p.role, p.party_id));
       // Reader tables, for data permissions and the job's data view.
       if (const bj::value* table = params.if_contains("table"); table && table->is_object()) {
         const bj::object& to = table->as_object();

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "base/ids.hpp"
+
 namespace fedflow::dsl {
 
 std::vector<std::string> RolesOfModule(const std::string& module) {
@@ -28,6 +30,40 @@ std::vector<std::string> RolesOfModule(const std::string& module) {
 
 bool IsKnownRole(const std::string& role) {
   return role == "guest" || role == "host" || role == "arbiter" || role == "local";
+}
+
+bool IsTaskName(const std::string& s) {
+  if (s.empty() || s.size() > 100) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsArtifactName(const std::string& s) { return IsSafeIdentifier(s, 100); }
+
+Status PlanBudget::CheckComponents(std::size_t count) const {
+  if (count <= limits_.max_components) return Status::OK();
+  return InvalidArgumentError("the job has " + std::to_string(count) + " components, more than the limit of " +
+                              std::to_string(limits_.max_components) + " (limits.max_components)");
+}
+
+Status PlanBudget::AddParameters(const std::string& parameters_json, const std::string& component,
+                                 const std::string& role, const std::string& party_id) {
+  if (parameters_json.size() > limits_.max_parameter_bytes) {
+    return InvalidArgumentError("the parameters of component '" + component + "' at " + role + ":" + party_id + " are " +
+                                std::to_string(parameters_json.size()) + " bytes, more than the limit of " +
+                                std::to_string(limits_.max_parameter_bytes) +
+                                " (limits.max_parameter_bytes): pass large data as a table, not as a parameter");
+  }
+  plan_bytes_ += parameters_json.size();
+  if (plan_bytes_ > limits_.max_plan_bytes) {
+    return InvalidArgumentError("the job's resolved parameters at all parties exceed " +
+                                std::to_string(limits_.max_plan_bytes) + " bytes (limits.max_plan_bytes), reached at "
+                                "component '" + component + "'");
+  }
+  return Status::OK();
 }
 
 }  // namespace fedflow::dsl

@@ -7,6 +7,7 @@
 
 #include "base/status.hpp"
 #include "proto/fedflow/job.pb.h"
+#include "service/dsl/plan_limits.hpp"
 
 namespace fedflow::dsl {
 
@@ -19,6 +20,7 @@ struct PlanContext {
   std::function<Status(const std::string& module, const std::string& provider_pin)> check_module;
   /// OK when `party_id` can be reached (this party or a configured partner).
   std::function<Status(const std::string& party_id)> check_party;
+  PlanLimits limits;
 };
 
 /// Roles a well-known FATE module runs at (FATE's component metadata); empty = every role.
@@ -27,5 +29,28 @@ std::vector<std::string> RolesOfModule(const std::string& module);
 
 /// The roles fedflow accepts: guest, host, arbiter, local.
 bool IsKnownRole(const std::string& role);
+
+/// Keeps a plan within its PlanLimits while a parser builds it; every refusal names the limit.
+class PlanBudget final {
+ public:
+  explicit PlanBudget(const PlanLimits& limits) : limits_(limits) {}
+  /// InvalidArgument when a job has more components than limits.max_components.
+  Status CheckComponents(std::size_t count) const;
+  /// Counts one party's resolved parameters of a component (JSON text); InvalidArgument when
+  /// they exceed limits.max_parameter_bytes or the plan exceeds limits.max_plan_bytes.
+  Status AddParameters(const std::string& parameters_json, const std::string& component, const std::string& role,
+                       const std::string& party_id);
+
+ private:
+  const PlanLimits& limits_;
+  std::size_t plan_bytes_ = 0;
+};
+
+/// A component (task) name: 1-100 letters, digits, _ or -. It becomes a directory name, and the
+/// 1.x DSL refers to outputs as "<component>.<output>", so it has no '.'.
+bool IsTaskName(const std::string& s);
+/// An output name or input key (it becomes a directory name): 1-100 letters, digits, _ . -,
+/// not starting with '.', no "..".
+bool IsArtifactName(const std::string& s);
 
 }  // namespace fedflow::dsl

@@ -7,8 +7,11 @@
 
 #include <boost/json.hpp>
 
+#include "base/ids.hpp"
 #include "base/log.hpp"
 #include "proto/status_names.hpp"
+#include "service/files/private_file.hpp"
+#include "service/files/safe_path.hpp"
 #include "service/json/json.hpp"
 
 namespace fedflow::executor {
@@ -38,6 +41,47 @@ TaskExecutor::TaskExecutor(ExecutorOptions options, ProviderRegistry& providers,
 
 TaskExecutor::~TaskExecutor() { launcher_.reset(); }
 
+StatusOr<bj::array> TaskExecutor::ResolveInputs(const orm::TaskAttemptRow& a, const JobSpec& spec,
+                                                 const TaskSpec& task) const {
+  // An input is an output of a task of this job, named by task and output key; never a path.
+  auto attempts = tasks_.ListByJob(a.job_id);
+  if (!attempts.ok()) return attempts.status();
+  bj::array inputs;
+  for (const auto& in : task.inputs()) {
+    const TaskSpec* producer = nullptr;
+    for (const auto& t : spec.tasks()) {
+      if (t.name() == in.producer()) producer = &t;
+    }
+    bool declared = false;
+    if (producer) {
+      for (const auto& d : producer->output_data()) declared = declared || d == in.output();
+      for (const auto& m : producer->output_model()) declared = declared || m == in.output();
+    }
+    if (!declared || !IsSafeIdentifier(in.output(), 100)) {
+      return InvalidArgumentError("input '" + in.key() + "' of task " + task.name() + " names '" + in.producer() + "." +
+                                  in.output() + "', which is no output of a task of job " + a.job_id);
+    }
+    bj::object o;
+    o["kind"] = in.kind();
+    o["key"] = in.key();
+    o["producer"] = in.producer();
+    o["output"] = in.output();
+    // The producer's latest successful attempt at this party and role, if it ran here.
+    std::string dir;
+    int best = -1;
+    for (const auto& p : *attempts) {
+      if (p.task_name == in.producer() && p.role == a.role && p.party_id == a.party_id && IsSuccessStatus(p.status) &&
+          p.attempt > best) {
+        best = p.attempt;
+        dir = (fs::path(WorkdirOf(p)) / "output" / in.output()).string();
+      }
+    }
+    o["path"] = dir;
+    inputs.push_back(std::move(o));
+  }
+  return inputs;
+}
+
 std::string TaskExecutor::WorkdirOf(const orm::TaskAttemptRow& a) const { return AttemptPath(options_.jobs_dir, a); }
 
 void TaskExecutor::RemoveJobDirectory(const std::string& job_id) {
@@ -54,10 +98,17 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
                             const PartyTask& party_task) {
   auto provider = providers_.Resolve(task.module(), task.provider());
   if (!provider.ok()) return provider.status();
-  const std::string workdir = WorkdirOf(a);
+  // Every name in the attempt's paths was checked when the job was planned; checked again here
+  // because a path outside the home would hand a worker token to anyone who can read it.
+  const std::string attempt_no = std::to_string(a.attempt);
+  FEDFLOW_ASSIGN_OR_RETURN(std::string workdir,
+                           files::PathUnder(options_.jobs_dir, {a.job_id, a.role, a.party_id, a.task_name, attempt_no}));
+  FEDFLOW_RETURN_IF_ERROR(files::PathUnder(options_.logs_dir, {a.job_id, a.role, a.party_id, a.task_name, attempt_no}).status());
+  FEDFLOW_ASSIGN_OR_RETURN(bj::array inputs, ResolveInputs(a, spec, task));
   std::error_code ec;
   fs::create_directories(fs::path(workdir) / "output", ec);
   if (ec) return InternalError("cannot create " + workdir + ": " + ec.message());
+  fs::permissions(workdir, fs::perms::owner_all, fs::perm_options::replace, ec);
 
   bj::object config;
   config["job_id"] = a.job_id;
@@ -70,29 +121,6 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
   config["provider"] = provider->Key();
   auto params = json::Parse(party_task.parameters_json(), "parameters");
   config["parameters"] = params.ok() ? *params : bj::value(bj::object());
-  bj::array inputs;
-  for (const auto& in : task.inputs()) {
-    bj::object o;
-    o["kind"] = in.kind();
-    o["key"] = in.key();
-    o["producer"] = in.producer();
-    o["output"] = in.output();
-    // The producer's latest successful attempt at this party and role, if it ran here.
-    std::string dir;
-    auto attempts = tasks_.ListByJob(a.job_id);
-    if (attempts.ok()) {
-      int best = -1;
-      for (const auto& p : *attempts) {
-        if (p.task_name == in.producer() && p.role == a.role && p.party_id == a.party_id &&
-            IsSuccessStatus(p.status) && p.attempt > best) {
-          best = p.attempt;
-          dir = (fs::path(WorkdirOf(p)) / "output" / in.output()).string();
-        }
-      }
-    }
-    o["path"] = dir;
-    inputs.push_back(std::move(o));
-  }
   config["inputs"] = std::move(inputs);
   bj::object outputs;
   bj::array out_data, out_model;
@@ -119,11 +147,7 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
   config["token"] = a.token;
   config["heartbeat_interval_ms"] = options_.heartbeat_interval_ms;
   const std::string config_path = (fs::path(workdir) / "task_config.json").string();
-  {
-    std::ofstream out(config_path, std::ios::trunc);
-    out << bj::serialize(config);
-    if (!out) return InternalError("cannot write " + config_path);
-  }
+  FEDFLOW_RETURN_IF_ERROR(files::WritePrivateFile(config_path, bj::serialize(config)));
 
   LaunchSpec ls;
   ls.executable = provider->executable;

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <string>
 
+#include <boost/json/array.hpp>
+
 #include "base/clock.hpp"
 #include "base/status.hpp"
 #include "orm/task_repository.hpp"
@@ -71,6 +73,9 @@ class TaskExecutor final {
 
  private:
   void OnExit(pid_t pid, int exit_code, int signal);
+  /// The task's inputs as the worker sees them: outputs of this job's tasks at this party.
+  StatusOr<boost::json::array> ResolveInputs(const orm::TaskAttemptRow& attempt, const JobSpec& spec,
+                                             const TaskSpec& task) const;
 
   ExecutorOptions options_;
   ProviderRegistry& providers_;

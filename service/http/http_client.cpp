@@ -121,7 +121,7 @@ net::awaitable<beast::error_code> HttpClient::Impl::RoundTrip(Stream& stream, bh
   if (ec) co_return ec;
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(512u << 20);
+  parser.body_limit(options.max_response_bytes);
   co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
   if (!ec) res = parser.release();
   co_return ec;

@@ -42,6 +42,9 @@ struct HttpClientOptions {
   std::string tls_ca_file;             ///< verify servers against this CA (empty: no verification)
   std::string tls_cert_file;           ///< client certificate for mutual TLS (optional)
   std::string tls_key_file;
+  /// Larger answers are an error: a server talking to partners must not buffer whatever a
+  /// partner chooses to send back.
+  std::uint64_t max_response_bytes = 512u << 20;
 };
 
 using ClientCallback = std::function<void(StatusOr<ClientResponse>)>;

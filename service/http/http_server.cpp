@@ -3,6 +3,7 @@
 #include "service/http/http_server.hpp"
 
 #include <atomic>
+#include <filesystem>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -17,6 +18,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include "base/ids.hpp"
 #include "base/log.hpp"
 
 namespace fedflow::http {
@@ -29,8 +31,8 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-/// Fills the plain request from a Beast request (path and query decoded).
-bool ConvertRequest(bhttp::request<bhttp::string_body>&& in, HttpRequest& out) {
+/// Fills the plain request from a Beast request header (path and query decoded).
+bool ConvertHeader(const bhttp::request_header<>& in, HttpRequest& out) {
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
   auto parsed = boost::urls::parse_origin_form(in.target());
@@ -42,8 +44,44 @@ bool ConvertRequest(bhttp::request<bhttp::string_body>&& in, HttpRequest& out) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers[name] = std::string(field.value());
   }
-  out.body = std::move(in.body());
   return true;
+}
+
+/// RFC 9112 section 6: a request body is framed by Content-Length or by a final "chunked"
+/// transfer coding, never both, and fedflow implements no other coding. Anything else is
+/// ambiguous (request smuggling) and refused before the body is read.
+Status CheckFraming(const bhttp::request_header<>& h) {
+  std::string codings;
+  for (const auto& field : h) {
+    if (field.name() != bhttp::field::transfer_encoding) continue;
+    codings += (codings.empty() ? "" : ",") + std::string(field.value());
+  }
+  if (codings.empty()) return Status::OK();
+  if (h.count(bhttp::field::content_length) > 0) {
+    return InvalidArgumentError("the request has both Transfer-Encoding and Content-Length: send only one (RFC 9112 "
+                                "section 6.3)");
+  }
+  std::vector<std::string> list;
+  std::size_t start = 0;
+  while (start <= codings.size()) {
+    std::size_t comma = codings.find(',', start);
+    std::string item = codings.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::size_t b = item.find_first_not_of(" \t");
+    std::size_t e = item.find_last_not_of(" \t");
+    item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
+    for (char& c : item) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!item.empty()) list.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (list.size() != 1 || list.front() != "chunked") {
+    std::string shown = codings.size() > 64 ? codings.substr(0, 64) + "..." : codings;
+    for (char& c : shown) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = '?';
+    }
+    return InvalidArgumentError("unsupported Transfer-Encoding '" + shown + "': only chunked is accepted");
+  }
+  return Status::OK();
 }
 
 bhttp::response<bhttp::string_body> ConvertResponse(HttpResponse&& in, unsigned version, bool keep_alive) {
@@ -64,6 +102,11 @@ HttpResponse PlainError(int status, const std::string& message) {
   return r;
 }
 
+HttpResponse TooLarge(std::size_t limit, const std::string& key) {
+  return PlainError(413, "request body larger than " + std::to_string(limit) + " bytes, this server's limit (" + key +
+                             "): send less, or raise " + key);
+}
+
 }  // namespace
 
 StatusOr<HttpRequest> ParseRequest(std::string_view raw, std::size_t body_limit) {
@@ -82,11 +125,17 @@ StatusOr<HttpRequest> ParseRequest(std::string_view raw, std::size_t body_limit)
       break;
     }
   }
+  if (parser.is_header_done()) FEDFLOW_RETURN_IF_ERROR(CheckFraming(parser.get().base()));
   if (!ec && !parser.is_done() && parser.is_header_done()) parser.put_eof(ec);
+  if (ec == bhttp::error::body_limit) {
+    return ResourceExhaustedError("request body larger than " + std::to_string(body_limit) + " bytes");
+  }
   if (ec) return InvalidArgumentError("malformed HTTP request: " + ec.message());
   if (!parser.is_done()) return InvalidArgumentError("incomplete HTTP request");
   HttpRequest out;
-  if (!ConvertRequest(parser.release(), out)) return InvalidArgumentError("malformed request target");
+  auto msg = parser.release();
+  if (!ConvertHeader(msg.base(), out)) return InvalidArgumentError("malformed request target");
+  out.body = std::move(msg.body());
   return out;
 }
 
@@ -94,6 +143,7 @@ struct HttpServer::Impl {
   HttpServerOptions options;
   HttpHandler handler;
   InlinePredicate run_inline;
+  BodyPolicyChooser body_policy;
   net::io_context ioc;
   std::optional<ssl::context> tls_ctx;
   std::optional<tcp::acceptor> acceptor;
@@ -128,6 +178,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr std::uint64_t kMaxDrained = 64u << 20;  ///< most bytes of a refused body read away
 
   void Begin() {
     if constexpr (kTls) {
@@ -147,41 +198,102 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     DoRead();
   }
 
+  /// The header first: it decides how much body may follow and where it goes.
   void DoRead() {
-    parser_.emplace();
-    parser_->body_limit(server_.options.body_limit);
+    header_parser_.emplace();
+    header_parser_->header_limit(64 * 1024);
+    // The body's limit depends on the route: decided in OnHeader, not by Beast's default.
+    header_parser_->body_limit(boost::none);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(server_.options.idle_timeout_s));
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+    bhttp::async_read_header(stream_, buffer_, *header_parser_,
+                             beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
   }
 
-  void OnRead(beast::error_code ec, std::size_t) {
+  void OnHeader(beast::error_code ec, std::size_t) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) {
       return DoClose();
     }
-    if (ec == bhttp::error::body_limit) {
-      return Respond(PlainError(413, "request body larger than the server accepts"), 11, false);
+    if (ec) return RefuseMalformed(ec);
+    const auto& header = header_parser_->get();
+    version_ = header.version();
+    keep_alive_ = header.keep_alive();
+    pending_ = HttpRequest{};
+    pending_.remote = remote_;
+    pending_.tls = kTls;
+    if (!ConvertHeader(header.base(), pending_)) return Respond(PlainError(400, "malformed request target"), version_, false);
+    Status framing = CheckFraming(header.base());
+    if (!framing.ok()) return Respond(PlainError(400, framing.message()), version_, false);
+    policy_ = server_.body_policy ? server_.body_policy(pending_) : BodyPolicy{};
+    if (policy_.limit == 0) {
+      policy_.limit = server_.options.body_limit;
+      policy_.limit_key = server_.options.body_limit_key;
     }
-    if (ec) {
-      // Malformed HTTP: answer 400 when the socket still works, then close.
-      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-        return Respond(PlainError(400, "malformed HTTP request: " + ec.message()), 11, false);
-      }
+    if (auto length = header_parser_->content_length(); length && *length > policy_.limit) {
+      return RefuseTooLarge(*length);
+    }
+    if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+      // The client waits for this before it sends a large body (curl, for uploads).
+      auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, version_);
+      bhttp::async_write(stream_, *interim, [self = this->shared_from_this(), interim](beast::error_code wec, std::size_t) {
+        if (!wec) self->ReadBody();
+      });
       return;
     }
-    auto msg = parser_->release();
-    unsigned version = msg.version();
-    bool keep_alive = msg.keep_alive();
-    HttpRequest req;
-    req.remote = remote_;
-    req.tls = kTls;
-    if (!ConvertRequest(std::move(msg), req)) {
-      return Respond(PlainError(400, "malformed request target"), version, false);
+    ReadBody();
+  }
+
+  void ReadBody() {
+    if (!policy_.spool_dir.empty()) {
+      spool_path_ = policy_.spool_dir + "/" + RandomHex(12) + ".body";
+      file_parser_.emplace(std::move(*header_parser_));
+      header_parser_.reset();
+      file_parser_->body_limit(policy_.limit);
+      beast::error_code ec;
+      file_parser_->get().body().open(spool_path_.c_str(), beast::file_mode::write_new, ec);
+      if (ec) {
+        log::Get("http")->error("remote={} cannot spool a request body to {}: {}", remote_, spool_path_, ec.message());
+        spool_path_.clear();
+        file_parser_.reset();
+        return Respond(PlainError(500, "cannot store the request body on the server"), version_, false);
+      }
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(server_.options.streamed_body_timeout_s));
+      bhttp::async_read(stream_, buffer_, *file_parser_, beast::bind_front_handler(&Session::OnBody, this->shared_from_this()));
+      return;
+    }
+    string_parser_.emplace(std::move(*header_parser_));
+    header_parser_.reset();
+    string_parser_->body_limit(policy_.limit);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(server_.options.idle_timeout_s));
+    bhttp::async_read(stream_, buffer_, *string_parser_, beast::bind_front_handler(&Session::OnBody, this->shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, std::size_t) {
+    if (ec) {
+      file_parser_.reset();
+      string_parser_.reset();
+      DiscardSpool();
+      if (ec == bhttp::error::body_limit) return RefuseTooLarge(kMaxDrained);
+      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) {
+        return DoClose();
+      }
+      return RefuseMalformed(ec);
+    }
+    HttpRequest req = std::move(pending_);
+    if (file_parser_) {
+      beast::error_code ignored;
+      file_parser_->get().body().file().close(ignored);
+      file_parser_.reset();
+      req.body_file = std::move(spool_path_);
+      spool_path_.clear();
+    } else {
+      req.body = std::move(string_parser_->get().body());
+      string_parser_.reset();
     }
     if (server_.run_inline && server_.run_inline(req)) {
-      return Respond(Handle(std::move(req)), version, keep_alive);
+      return Respond(Handle(std::move(req)), version_, keep_alive_);
     }
     auto self = this->shared_from_this();
-    net::post(*server_.handlers, [self, req = std::move(req), version, keep_alive]() mutable {
+    net::post(*server_.handlers, [self, req = std::move(req), version = version_, keep_alive = keep_alive_]() mutable {
       HttpResponse res = self->Handle(std::move(req));
       net::post(beast::get_lowest_layer(self->stream_).get_executor(),
                 [self, res = std::move(res), version, keep_alive]() mutable {
@@ -190,16 +302,37 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
   }
 
-  /// Runs the handler; nothing it throws escapes (it becomes a 500).
+  /// Malformed HTTP: answer 400 when the socket still works, then close.
+  void RefuseMalformed(beast::error_code ec) {
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+      return Respond(PlainError(400, "malformed HTTP request: " + ec.message()), 11, false);
+    }
+  }
+
+  void DiscardSpool() {
+    if (spool_path_.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove(spool_path_, ignored);
+    spool_path_.clear();
+  }
+
+  /// Runs the handler; nothing it throws escapes (it becomes a 500). A streamed body's file is
+  /// removed afterwards, whatever the handler did with it.
   HttpResponse Handle(HttpRequest&& req) {
+    const std::string body_file = req.body_file;
+    HttpResponse res = PlainError(500, "internal error");
     try {
-      return server_.handler(std::move(req));
+      res = server_.handler(std::move(req));
     } catch (const std::exception& e) {
       log::Get("http")->error("handler threw: {}", e.what());
     } catch (...) {
       log::Get("http")->error("handler threw a non-exception");
     }
-    return PlainError(500, "internal error");
+    if (!body_file.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove(body_file, ignored);
+    }
+    return res;
   }
 
   void Respond(HttpResponse&& res, unsigned version, bool keep_alive) {
@@ -212,6 +345,37 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                          if (!keep_alive) return self->DoClose();
                          self->DoRead();
                        });
+  }
+
+  /// 413, then the rest of the body (`remaining` bytes, when that is at most kMaxDrained) is read
+  /// and thrown away before the connection closes: a client still sending would otherwise get a
+  /// reset instead of the answer.
+  void RefuseTooLarge(std::uint64_t remaining) {
+    if (server_.stopped) return DoClose();
+    if (remaining > kMaxDrained) {
+      return Respond(TooLarge(policy_.limit, policy_.limit_key), version_, false);
+    }
+    auto msg = std::make_shared<bhttp::response<bhttp::string_body>>(
+        ConvertResponse(TooLarge(policy_.limit, policy_.limit_key), version_, false));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(60));
+    bhttp::async_write(stream_, *msg, [self = this->shared_from_this(), msg](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      self->drained_ = 0;
+      beast::get_lowest_layer(self->stream_).expires_after(std::chrono::seconds(10));
+      self->Drain();
+    });
+  }
+
+  void Drain() {
+    if (drained_ >= kMaxDrained) return DoClose();
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(64 * 1024),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->DoClose();
+                              self->drained_ += n;
+                              self->buffer_.commit(n);
+                              self->Drain();
+                            });
   }
 
   void DoClose() {
@@ -230,7 +394,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   HttpServer::Impl& server_;
   Stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> string_parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
+  HttpRequest pending_;    ///< the request whose header was read, while its body arrives
+  BodyPolicy policy_;
+  std::string spool_path_;  ///< the streamed body's file while it is written
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  std::size_t drained_ = 0;  ///< bytes of a refused body read and discarded
   std::string remote_;
 };
 
@@ -261,11 +433,13 @@ void HttpServer::Impl::Accept() {
   });
 }
 
-HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, InlinePredicate run_inline)
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, InlinePredicate run_inline,
+                       BodyPolicyChooser body_policy)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
   impl_->run_inline = std::move(run_inline);
+  impl_->body_policy = std::move(body_policy);
 }
 
 HttpServer::~HttpServer() { Stop(); }

@@ -20,13 +20,25 @@ struct HttpServerOptions {
   std::uint16_t port = 0;                      ///< 0 = pick a free port (tests)
   int io_threads = 2;
   int handler_threads = 8;
-  std::size_t body_limit = 256u << 20;         ///< larger bodies get 413
+  std::size_t body_limit = 8u << 20;           ///< buffered bodies larger than this get 413
+  std::string body_limit_key = "limits.max_body_bytes";  ///< the config key a 413 names
   int idle_timeout_s = 120;                    ///< keep-alive connections idle longer are closed
+  int streamed_body_timeout_s = 3600;          ///< time allowed to receive one streamed body
   bool tls = false;                            ///< serve HTTPS with the files below
   std::string tls_cert_file;                   ///< PEM certificate chain
   std::string tls_key_file;                    ///< PEM private key
   std::string tls_ca_file;                     ///< when set, clients must present a certificate it signs
 };
+
+/// How one request's body is received, decided from its header alone.
+struct BodyPolicy {
+  std::size_t limit = 0;       ///< larger bodies get 413 naming `limit_key`
+  std::string limit_key;       ///< the configuration key that sets `limit`
+  std::string spool_dir;       ///< non-empty: the body is streamed into a file there (HttpRequest::body_file)
+};
+/// Chooses the policy for a request whose header was read (method, path, query, headers set;
+/// no body). Empty function: every body is buffered up to `body_limit`.
+using BodyPolicyChooser = std::function<BodyPolicy(const HttpRequest& header)>;
 
 /// Called for every request on a handler thread; must not throw (throws become 500s anyway).
 using HttpHandler = std::function<HttpResponse(HttpRequest&&)>;
@@ -37,7 +49,9 @@ using InlinePredicate = std::function<bool(const HttpRequest&)>;
 class HttpServer final {
  public:
   /// Requests for which `run_inline` is true skip the handler pool (none when it is empty).
-  HttpServer(HttpServerOptions options, HttpHandler handler, InlinePredicate run_inline = {});
+  /// A streamed body's file is removed once the handler returned.
+  HttpServer(HttpServerOptions options, HttpHandler handler, InlinePredicate run_inline = {},
+             BodyPolicyChooser body_policy = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -56,8 +70,10 @@ class HttpServer final {
 };
 
 /// Parses one raw HTTP/1.x request exactly as the server's sessions do (same Beast parser,
-/// limits and conversion), for tests and the fuzz target. InvalidArgument for malformed input
-/// or an incomplete message; never throws.
-StatusOr<HttpRequest> ParseRequest(std::string_view raw, std::size_t body_limit = 256u << 20);
+/// framing checks, limits and conversion), for tests and the fuzz target. InvalidArgument for
+/// malformed input, an ambiguous framing (RFC 9112: Transfer-Encoding other than chunked, or
+/// together with Content-Length) or an incomplete message; ResourceExhausted for a body over
+/// `body_limit`. Never throws.
+StatusOr<HttpRequest> ParseRequest(std::string_view raw, std::size_t body_limit = 8u << 20);
 
 }  // namespace fedflow::http

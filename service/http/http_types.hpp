@@ -18,6 +18,7 @@ struct HttpRequest {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;
   std::string body;
+  std::string body_file;  ///< a streamed body: the file holding it ("" when `body` holds it)
   std::string remote;   ///< peer address "ip:port"
   bool tls = false;     ///< arrived over TLS
   bool internal = false;  ///< dispatched in-process by this server (never set from the wire)

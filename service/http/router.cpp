@@ -10,11 +10,21 @@ void Router::Add(const std::string& method, const std::string& path, RouteDoc do
   routes_[path][method] = Entry{std::move(doc), std::move(handler)};
 }
 
-bool Router::IsQuickRead(const std::string& method, const std::string& path) const {
+const Router::Entry* Router::Find(const std::string& method, const std::string& path) const {
   auto by_path = routes_.find(path);
-  if (by_path == routes_.end()) return false;
+  if (by_path == routes_.end()) return nullptr;
   auto it = by_path->second.find(method);
-  return it != by_path->second.end() && it->second.doc.quick_read;
+  return it == by_path->second.end() ? nullptr : &it->second;
+}
+
+bool Router::IsQuickRead(const std::string& method, const std::string& path) const {
+  const Entry* e = Find(method, path);
+  return e && e->doc.quick_read;
+}
+
+bool Router::StreamsBody(const std::string& method, const std::string& path) const {
+  const Entry* e = Find(method, path);
+  return e && e->doc.streamed_body;
 }
 
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
@@ -32,13 +42,19 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
     r.headers.emplace_back("Allow", allowed);
     return r;
   }
+  HttpResponse response = Run(it->second, request);
+  if (observer_) observer_(request, it->second.doc, response);
+  return response;
+}
+
+HttpResponse Router::Run(const Entry& entry, const HttpRequest& request) const {
   // Authentication comes before anything reads the body.
   if (guard_) {
-    Status allowed = guard_(request, it->second.doc);
+    Status allowed = guard_(request, entry.doc);
     if (!allowed.ok()) return JsonError(allowed);
   }
   // Every route answers a malformed JSON body the same way, whatever it reads (uploads of raw
-  // files declare another content type).
+  // files declare another content type, or arrive as a file).
   const std::string& type = request.Header("content-type");
   bool json_body = type.empty() || type.find("json") != std::string::npos;
   if (json_body && request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
@@ -46,7 +62,7 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
     if (!parsed.ok()) return JsonError(parsed.status());
   }
   try {
-    return it->second.handler(request);
+    return entry.handler(request);
   } catch (const std::exception& e) {
     log::Get("http")->error("path={} handler threw: {}", request.path, e.what());
     return JsonError(InternalError(std::string("internal error: ") + e.what()));

@@ -21,6 +21,9 @@ struct RouteDoc {
   /// Answers from a few indexed reads and never calls out or writes: the server may run it on its
   /// network thread instead of handing it to the handler pool (two thread wake-ups saved).
   bool quick_read = false;
+  /// The body is a file upload: the server streams it to disk (HttpRequest::body_file) under
+  /// the upload limit instead of buffering it under the request-body limit.
+  bool streamed_body = false;
 };
 
 /// One registered route.
@@ -33,6 +36,9 @@ struct RouteInfo {
 using RouteHandler = std::function<HttpResponse(const HttpRequest&)>;
 /// Runs before every matched route's handler (authentication); an error Status is the answer.
 using RouteGuard = std::function<Status(const HttpRequest&, const RouteDoc&)>;
+/// Sees every matched request with the answer it got (the guard's refusal included): the place
+/// for audit lines that state the real outcome.
+using RouteObserver = std::function<void(const HttpRequest&, const RouteDoc&, const HttpResponse&)>;
 
 /// Exact-path router. Not thread-safe for Add; Dispatch is safe once routes are added.
 class Router final {
@@ -41,10 +47,14 @@ class Router final {
   void Add(const std::string& method, const std::string& path, RouteDoc doc, RouteHandler handler);
   /// Sets the guard every matched request passes first (none by default).
   void SetGuard(RouteGuard guard) { guard_ = std::move(guard); }
+  /// Sets the observer called after every matched request (none by default).
+  void SetObserver(RouteObserver observer) { observer_ = std::move(observer); }
   /// 404 for an unknown path, 405 (naming the allowed methods) for a known path with another method.
   HttpResponse Dispatch(const HttpRequest& request) const;
   /// True for a registered route whose doc says `quick_read`.
   bool IsQuickRead(const std::string& method, const std::string& path) const;
+  /// True for a registered route whose doc says `streamed_body`.
+  bool StreamsBody(const std::string& method, const std::string& path) const;
   /// Every route, sorted by path then method.
   std::vector<RouteInfo> Routes() const;
 
@@ -53,7 +63,11 @@ class Router final {
     RouteDoc doc;
     RouteHandler handler;
   };
+  const Entry* Find(const std::string& method, const std::string& path) const;
+  HttpResponse Run(const Entry& entry, const HttpRequest& request) const;
+
   RouteGuard guard_;
+  RouteObserver observer_;
   std::map<std::string, std::map<std::string, Entry>> routes_;  ///< path -> method -> entry
 };
 

@@ -1,9 +1,21 @@
 #include "service/json/json.hpp"
 
+#include <atomic>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 
 namespace fedflow::json {
+
+namespace {
+
+std::atomic<std::size_t> g_max_depth{32};
+
+}  // namespace
+
+void SetMaxDepth(std::size_t depth) { g_max_depth = depth == 0 ? 1 : depth; }
+
+std::size_t MaxDepth() { return g_max_depth; }
 
 const char* KindName(const bj::value& v) {
   switch (v.kind()) {
@@ -20,7 +32,9 @@ const char* KindName(const bj::value& v) {
 }
 
 StatusOr<bj::value> Parse(std::string_view text, std::string_view what) {
-  bj::stream_parser p;
+  bj::parse_options options;
+  options.max_depth = g_max_depth;
+  bj::stream_parser p(bj::storage_ptr(), options);
   boost::system::error_code ec;
   std::size_t consumed = p.write_some(text.data(), text.size(), ec);
   if (!ec) p.finish(ec);
@@ -46,6 +60,11 @@ StatusOr<bj::value> Parse(std::string_view text, std::string_view what) {
       }
     }
     if (text.empty()) return InvalidArgumentError(std::string(what) + " is empty: expected a JSON document");
+    if (ec == bj::error::too_deep) {
+      return InvalidArgumentError(std::string(what) + " nests objects and arrays deeper than " +
+                                  std::to_string(g_max_depth) + " levels (line " + std::to_string(line) + " column " +
+                                  std::to_string(column) + "), the limit limits.json_max_depth");
+    }
     return InvalidArgumentError(std::string(what) + " is not valid JSON: line " + std::to_string(line) +
                                 " column " + std::to_string(column) + ": " + ec.message());
   }

@@ -17,6 +17,12 @@ namespace fedflow::json {
 
 namespace bj = boost::json;
 
+/// The deepest nesting of arrays and objects Parse accepts (default 32, Boost.JSON's). Set once
+/// at start from the configuration (limits.json_max_depth); a deeper document is refused while
+/// it is read, before it takes memory.
+void SetMaxDepth(std::size_t depth);
+std::size_t MaxDepth();
+
 /// Parses `text` as JSON. Errors say "line L column C: <reason>" prefixed by `what`.
 StatusOr<bj::value> Parse(std::string_view text, std::string_view what = "JSON");
 /// Like Parse, and the top level must be an object.

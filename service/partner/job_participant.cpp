@@ -5,6 +5,7 @@
 #include "base/ids.hpp"
 #include "base/log.hpp"
 #include "proto/status_names.hpp"
+#include "service/dsl/job_planner.hpp"
 #include "service/dsl/spec_json.hpp"
 #include "statemachines/job_machine.hpp"
 #include "statemachines/task_machine.hpp"
@@ -60,12 +61,53 @@ Status JobParticipant::CheckCommandSender(const std::string& job_id, const std::
                                scheduler + ", may");
 }
 
-Status JobParticipant::ValidateJob(const JobSpec& spec, const std::string& requesting_party) {
-  if (!IsSafeIdentifier(spec.job_id())) return InvalidArgumentError("job id '" + spec.job_id() + "' is not valid");
-  if (!requesting_party.empty() && requesting_party != spec.initiator().party_id()) {
-    return PermissionDeniedError("job " + spec.job_id() + " names party " + spec.initiator().party_id() +
+Status JobParticipant::CheckOwner(const JobSpec& spec, const std::string& requesting_party) {
+  auto rows = d_.jobs->ListByJob(spec.job_id());
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::OK();
+  const orm::JobRow& first = rows->front();
+  if (first.scheduler_party_id != requesting_party) {
+    return Status(StatusCode::kAlreadyExists, "job " + spec.job_id() + " already exists at party " + d_.party_id +
+                                                  ", created by party " + first.scheduler_party_id +
+                                                  ": a job id belongs to the party that created it")
+        .set_api_code(7002);
+  }
+  auto stored = dsl::SpecFromJson(first.plan_json);
+  if (!stored.ok()) return stored.status();
+  if (stored->format() != spec.format() || stored->dsl_json() != spec.dsl_json() ||
+      stored->conf_json() != spec.conf_json()) {
+    return Status(StatusCode::kAlreadyExists, "job " + spec.job_id() + " already exists at party " + d_.party_id +
+                                                  " with another DSL or conf: a job id names one job")
+        .set_api_code(7002);
+  }
+  return Status::OK();
+}
+
+StatusOr<JobSpec> JobParticipant::Admit(const JobSpec& received, const std::string& requesting_party,
+                                        bool from_this_party) {
+  if (!IsJobId(received.job_id())) {
+    return InvalidArgumentError("job id '" + received.job_id().substr(0, 64) + "' is not a job id (16 to 32 digits)");
+  }
+  if (!requesting_party.empty() && requesting_party != received.initiator().party_id()) {
+    return PermissionDeniedError("job " + received.job_id() + " names party " + received.initiator().party_id().substr(0, 64) +
                                  " as its initiator but was sent by party " + requesting_party);
   }
+  JobSpec spec;
+  if (from_this_party) {
+    spec = received;
+  } else {
+    if (!d_.plan_context) return InternalError("party " + d_.party_id + " has no planner for partners' jobs");
+    dsl::PlanContext ctx = d_.plan_context();
+    // Providers are checked below for the tasks this party runs; other parties' routes are theirs.
+    ctx.check_module = nullptr;
+    ctx.check_party = nullptr;
+    auto planned = dsl::ReplanReceived(received, ctx);
+    if (!planned.ok()) {
+      return Status(planned.status()).WithContext("party " + d_.party_id + " refuses job " + received.job_id());
+    }
+    spec = std::move(planned).value();
+  }
+  FEDFLOW_RETURN_IF_ERROR(CheckOwner(spec, requesting_party.empty() ? spec.initiator().party_id() : requesting_party));
   bool member = false;
   for (const auto& p : spec.parties()) member = member || p.party_id() == d_.party_id;
   if (!member) return InvalidArgumentError("party " + d_.party_id + " is not a party of job " + spec.job_id());
@@ -84,19 +126,23 @@ Status JobParticipant::ValidateJob(const JobSpec& spec, const std::string& reque
   if (!capacity.ok()) return capacity.status();
   std::int32_t demand = DemandAt(spec);
   if (demand > capacity->cores) {
-    return ResourceExhaustedError("party " + d_.party_id + " has " + std::to_string(capacity->cores) +
-                                  " cores in total, the job needs " + std::to_string(demand) + " (task_cores " +
-                                  std::to_string(spec.params().task_cores()) + " x task_parallelism " +
-                                  std::to_string(spec.params().task_parallelism()) +
-                                  "): lower task_cores or task_parallelism")
+    return Status(ResourceExhaustedError("party " + d_.party_id + " has " + std::to_string(capacity->cores) +
+                                         " cores in total, the job needs " + std::to_string(demand) + " (task_cores " +
+                                         std::to_string(spec.params().task_cores()) + " x task_parallelism " +
+                                         std::to_string(spec.params().task_parallelism()) +
+                                         "): lower task_cores or task_parallelism"))
         .set_api_code(1006);
   }
   if (d_.admission_check) FEDFLOW_RETURN_IF_ERROR(d_.admission_check(spec, requesting_party));
-  return Status::OK();
+  return spec;
 }
 
-Status JobParticipant::CreateJob(const JobSpec& spec, const std::string& requesting_party) {
-  FEDFLOW_RETURN_IF_ERROR(ValidateJob(spec, requesting_party));
+Status JobParticipant::ValidateJob(const JobSpec& received, const std::string& requesting_party, bool from_this_party) {
+  return Admit(received, requesting_party, from_this_party).status();
+}
+
+Status JobParticipant::CreateJob(const JobSpec& received, const std::string& requesting_party, bool from_this_party) {
+  FEDFLOW_ASSIGN_OR_RETURN(JobSpec spec, Admit(received, requesting_party, from_this_party));
   const std::int64_t now = d_.clock->NowMs();
   const std::string plan = dsl::SpecToJson(spec);
   auto existing = d_.jobs->ListByJob(spec.job_id());
@@ -303,6 +349,17 @@ Status JobParticipant::StartTask(const std::string& job_id, const std::string& t
     if (t.name() == task_name) task = &t;
   }
   if (!task) return NotFoundError("job " + job_id + " has no task '" + task_name + "'");
+  // Workers run only on resources this party granted to the job: a scheduler that skipped the
+  // resource apply cannot run anything here.
+  auto allocations = d_.allocations->ListByJob(job_id);
+  if (!allocations.ok()) return allocations.status();
+  bool held = false;
+  for (const auto& row : *allocations) held = held || (row.party_id == d_.party_id && row.status == ALLOCATION_STATUS_HELD);
+  if (!held) {
+    return Status(StatusCode::kFailedPrecondition, "party " + d_.party_id + " holds no resources for job " + job_id +
+                                                       ": apply for them (job/resource/apply) before starting tasks")
+        .set_api_code(1006);
+  }
   auto attempts = d_.tasks->ListByJob(job_id);
   if (!attempts.ok()) return attempts.status();
   Status first_error;

@@ -17,6 +17,7 @@
 #include "orm/job_repository.hpp"
 #include "orm/task_repository.hpp"
 #include "proto/fedflow/job.pb.h"
+#include "service/dsl/plan_context.hpp"
 #include "service/executor/provider_registry.hpp"
 #include "service/executor/task_executor.hpp"
 #include "service/lifecycle/lifecycle.hpp"
@@ -63,6 +64,8 @@ struct ParticipantDeps {
   /// Tells the job's scheduler to look at the job now (a worker reported).
   std::function<void(const std::string& job_id, const std::string& scheduler_party_id)> nudge_scheduler;
   JobAdmissionCheck admission_check;
+  /// This party's defaults and limits, with which it plans every job it takes part in.
+  std::function<dsl::PlanContext()> plan_context;
   /// While draining, resource requests are refused (running jobs continue).
   const state::ServerState* server_state = nullptr;
   /// Forgets what the job's attempts recorded here (metrics, outputs) when the job is cleaned.
@@ -74,10 +77,15 @@ class JobParticipant final {
  public:
   explicit JobParticipant(ParticipantDeps deps);
 
-  /// Would this party accept the job? (modules, capacity total, admission checks). Writes nothing.
-  Status ValidateJob(const JobSpec& spec, const std::string& requesting_party);
-  /// Creates this party's job rows (one per role) and attempt 0 of its tasks. Idempotent.
-  Status CreateJob(const JobSpec& spec, const std::string& requesting_party);
+  /// Would this party accept the job? Writes nothing. A job from a partner is planned here again
+  /// from its DSL and conf with this party's defaults and limits (`from_this_party`: the plan was
+  /// made by this server, in-process); a job id that exists here already belongs to the party
+  /// that created it: AlreadyExists for anyone else, or for another job under the same id.
+  /// Then: modules, capacity total, admission checks (permissions, tables).
+  Status ValidateJob(const JobSpec& received, const std::string& requesting_party, bool from_this_party = false);
+  /// Creates this party's job rows (one per role) and attempt 0 of its tasks from this party's
+  /// plan of the job. Idempotent for its creator.
+  Status CreateJob(const JobSpec& received, const std::string& requesting_party, bool from_this_party = false);
   /// Moves this party's job rows to waiting or running (the end statuses go through StopJob).
   Status UpdateJobStatus(const std::string& job_id, JobStatus target, const std::string& reason);
   StatusOr<GrantReply> ApplyResources(const std::string& job_id, std::int32_t epoch);
@@ -123,6 +131,12 @@ class JobParticipant final {
   StatusOr<std::shared_ptr<const JobSpec>> SpecOf(const std::string& job_id);
 
  private:
+  /// This party's plan of a job it was asked to take part in, validated and checked (see
+  /// ValidateJob).
+  StatusOr<JobSpec> Admit(const JobSpec& received, const std::string& requesting_party, bool from_this_party);
+  /// OK when the job does not exist here or was created by `requesting_party` with the same DSL
+  /// and conf; AlreadyExists otherwise.
+  Status CheckOwner(const JobSpec& spec, const std::string& requesting_party);
   Status MoveJobRowTo(const orm::JobRow& row, JobStatus target, const std::string& reason);
   Status EndAttempt(const orm::TaskAttemptRow& attempt, TaskStatus status, const std::string& reason);
   std::int32_t DemandAt(const JobSpec& spec) const;

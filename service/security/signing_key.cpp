@@ -14,6 +14,8 @@
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 
+#include "service/files/private_file.hpp"
+
 namespace fedflow::security {
 
 struct SigningKey::Impl {
@@ -85,14 +87,13 @@ StatusOr<SigningKey> SigningKey::LoadOrCreatePrivate(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
     FEDFLOW_ASSIGN_OR_RETURN(SigningKey k, Generate());
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    std::string pem = k.PrivatePem();
-    {
-      std::ofstream out(path, std::ios::trunc);
-      out << pem;
-      if (!out) return InvalidArgumentError("cannot write the private key to '" + path + "' (security.private_key)");
+    Status dir = files::MakePrivateDirectories(fs::path(path).parent_path().string());
+    if (!dir.ok()) return InvalidArgumentError(dir.message() + " (security.private_key)");
+    Status written = files::WritePrivateFile(path, k.PrivatePem());
+    if (!written.ok()) {
+      return InvalidArgumentError("cannot write the private key to '" + path + "' (security.private_key): " +
+                                  written.message());
     }
-    ::chmod(path.c_str(), 0600);
     return k;
   }
   bool read = false;

@@ -146,6 +146,42 @@ BOOST_AUTO_TEST_CASE(UnsafeSecuritySettingsAreRefusedWithTheKey) {
                       "http.tls.cert"));
 }
 
+BOOST_AUTO_TEST_CASE(ImportRootsDefaultToAnImportDirectoryAndNeverContainTheHome) {
+  auto c = app::ParseConfig("party_id: 9999\nhttp: {port: 9380}\n", "/srv/fedflow");
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->data.import_roots.size() == 1u);
+  BOOST_TEST(c->data.import_roots[0] == "/srv/fedflow/import");
+  c = app::ParseConfig("party_id: 9999\nhttp: {port: 9380}\ndata: {allowed_roots: [/data/in]}\n", "/srv/fedflow");
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->data.import_roots[0] == "/data/in");
+  for (const char* root : {"/", "/srv", "/srv/fedflow", ".", "/srv/fedflow/"}) {
+    std::string e = ErrorOf(std::string("party_id: 9999\nhttp: {port: 9380}\ndata: {import_roots: [\"") + root + "\"]}\n");
+    BOOST_TEST(Mentions(e, "contains the server's home /srv/fedflow"), root << ": " << e);
+  }
+  BOOST_TEST(Mentions(ErrorOf("party_id: 9999\nhttp: {port: 9380}\ndata: {import_roots: [a], allowed_roots: [b]}\n"),
+                      "old name of 'data.import_roots'"));
+}
+
+BOOST_AUTO_TEST_CASE(LimitsHaveSafeDefaultsAndAreRead) {
+  auto c = app::ParseConfig("party_id: 9999\nhttp: {port: 9380}\n", "/srv/fedflow");
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->limits.max_body_bytes == 8u << 20);
+  BOOST_TEST(c->http.body_limit == 8u << 20);
+  BOOST_TEST(c->limits.plan.max_components == 200u);
+  c = app::ParseConfig("party_id: 9999\nhttp: {port: 9380}\nlimits: {max_body_bytes: 65536, max_components: 7, "
+                       "yaml_max_nodes: 500, max_upload_bytes: 1048576}\n",
+                       "/srv/fedflow");
+  BOOST_REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  BOOST_TEST(c->http.body_limit == 65536u);
+  BOOST_TEST(c->limits.plan.max_components == 7u);
+  BOOST_TEST(c->limits.plan.yaml_max_nodes == 500u);
+  BOOST_TEST(c->limits.max_upload_bytes == 1048576u);
+  BOOST_TEST(Mentions(ErrorOf("party_id: 9999\nhttp: {port: 9380}\nlimits: {max_body_bytes: 10}\n"),
+                      "'limits.max_body_bytes' must be between 4096"));
+  BOOST_TEST(Mentions(ErrorOf("party_id: 9999\nhttp: {port: 9380}\nlimits: {max_bodies: 10}\n"),
+                      "unknown key 'limits.max_bodies'"));
+}
+
 BOOST_AUTO_TEST_CASE(LoadConfigResolvesPathsAgainstTheFileDirectory) {
   std::string dir = testing::FreshDir("config");
   testing::WriteFile(dir + "/conf/service_conf.yaml", "party_id: 9\nhttp: {port: 5}\ndatabase: {sqlite: {path: db/x.db}}\n");

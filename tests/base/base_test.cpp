@@ -7,6 +7,7 @@
 
 #include "base/ids.hpp"
 #include "base/log.hpp"
+#include "base/log_limiter.hpp"
 #include "base/status.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/test_dirs.hpp"
@@ -102,11 +103,28 @@ BOOST_AUTO_TEST_CASE(RandomHexHasRequestedLength) {
 
 BOOST_AUTO_TEST_CASE(SafeIdentifierRejectsPathAndQuoteCharacters) {
   BOOST_TEST(IsSafeIdentifier("job_1-2.x"));
+  BOOST_TEST(IsSafeIdentifier("v1.11.2"));
   BOOST_TEST(!IsSafeIdentifier(""));
   BOOST_TEST(!IsSafeIdentifier(".."));
   BOOST_TEST(!IsSafeIdentifier("a/b"));
   BOOST_TEST(!IsSafeIdentifier("a'b"));
   BOOST_TEST(!IsSafeIdentifier(std::string(200, 'a')));
+  // Names that become path parts: no leading dot, no "..", no NUL.
+  BOOST_TEST(!IsSafeIdentifier(".hidden"));
+  BOOST_TEST(!IsSafeIdentifier("a..b"));
+  BOOST_TEST(!IsSafeIdentifier("..."));
+  BOOST_TEST(!IsSafeIdentifier(std::string("a\0b", 3)));
+  BOOST_TEST(!IsSafeIdentifier("../../../../tmp/x"));
+}
+
+BOOST_AUTO_TEST_CASE(JobIdsHaveOneFormat) {
+  BOOST_TEST(IsJobId(NewJobId(1700000000000)));
+  BOOST_TEST(IsJobId("202211031022350366550"));  // FATE's
+  BOOST_TEST(!IsJobId("fedflow"));
+  BOOST_TEST(!IsJobId(".."));
+  BOOST_TEST(!IsJobId("12345"));
+  BOOST_TEST(!IsJobId("2022110310223503665a0"));
+  BOOST_TEST(!IsJobId(std::string(33, '1')));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -133,6 +151,36 @@ BOOST_AUTO_TEST_CASE(NamedLoggersWriteToRotatingServerAndErrorFiles) {
   BOOST_TEST(errors.find("job_id=J1 request failed") != std::string::npos);
   BOOST_TEST(errors.find("tick line") == std::string::npos);
   BOOST_TEST(testing::ReadFile(dir + "/fedflow/audit.log").find("cmd=create") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(LimiterLetsABurstThroughPerWindowAndCountsTheRest) {
+  testing::FakeClock clock;
+  log::LogLimiter limiter(clock, 10000, 3);
+  std::uint64_t suppressed = 99;
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST(limiter.Allow("k", &suppressed));
+    BOOST_TEST(suppressed == 0u);
+  }
+  for (int i = 0; i < 7; ++i) BOOST_TEST(!limiter.Allow("k", &suppressed));
+  BOOST_TEST(limiter.Allow("other", &suppressed));  // keys have their own budgets
+  clock.Advance(9999);
+  BOOST_TEST(!limiter.Allow("k", &suppressed));
+  clock.Advance(1);
+  BOOST_TEST(limiter.Allow("k", &suppressed));
+  BOOST_TEST(suppressed == 8u);  // what the window held back is reported with the next line
+  BOOST_TEST(log::LogLimiter::Note(8) == " (8 similar lines suppressed)");
+  BOOST_TEST(log::LogLimiter::Note(0) == "");
+}
+
+BOOST_AUTO_TEST_CASE(LimiterForgetsOldKeysBeyondItsTable) {
+  testing::FakeClock clock;
+  log::LogLimiter limiter(clock, 1000, 1, 4);
+  std::uint64_t suppressed = 0;
+  for (int i = 0; i < 4; ++i) BOOST_TEST(limiter.Allow("k" + std::to_string(i), &suppressed));
+  clock.Advance(1000);
+  // A fifth key evicts the idle ones; a line for it passes.
+  BOOST_TEST(limiter.Allow("k4", &suppressed));
+  BOOST_TEST(limiter.Allow("k0", &suppressed));
 }
 
 BOOST_AUTO_TEST_CASE(UnknownLevelIsRefusedWithTheAcceptedNames) {

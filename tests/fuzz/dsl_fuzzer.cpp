@@ -1,7 +1,7 @@
 // libFuzzer target: job input parsing. The first byte picks the format; the rest is the text:
 //   0: FATE 1.x DSL and runtime conf, separated by a line "----"
 //   1: FATE-Flow 2.x DAG in YAML (or JSON)
-//   2: a JobSpec in JSON (what parties exchange)
+//   2: a JobSpec in JSON (what parties exchange), then planned again as a receiving party does
 // Every input must end in a JobSpec or an error Status, never a crash or a hang.
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 
 #include "service/dsl/fate_dag.hpp"
 #include "service/dsl/fate_dsl.hpp"
+#include "service/dsl/job_planner.hpp"
 #include "service/dsl/spec_json.hpp"
 
 namespace {
@@ -44,8 +45,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (dag.ok()) (void)fedflow::dsl::ParseFateDag(*dag, "9999", ctx);
       break;
     }
-    default:
-      (void)fedflow::dsl::SpecFromJson(std::string(text));
+    default: {
+      auto spec = fedflow::dsl::SpecFromJson(std::string(text));
+      if (spec.ok()) (void)fedflow::dsl::ReplanReceived(*spec, ctx);
+    }
   }
   return 0;
 }

@@ -110,6 +110,11 @@ BOOST_AUTO_TEST_CASE(DrivesAThreePartyJobThroughTheCli) {
   BOOST_TEST(rc == 1, out);
   BOOST_TEST(Has(out, "is draining"), out);
   rc = cli.Run("9999", {"admin", "drain", "off"}, &out);
+  BOOST_TEST(rc == 0, out);
+  // The server's own logs are read through admin, not as a job's.
+  rc = cli.Run("9999", {"admin", "log", "--type", "audit", "--grep", "server.drain"}, &out);
+  BOOST_TEST(rc == 0, out);
+  BOOST_TEST(Has(out, "action=server.drain"), out);
   BOOST_TEST(rc == 0);
   BOOST_TEST(Has(ReadFile(f.HomeOf("9999") + "/logs/fedflow/audit.log"), "action=server.drain"));
 

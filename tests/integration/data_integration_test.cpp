@@ -242,11 +242,21 @@ BOOST_AUTO_TEST_CASE(BadUploadsAndBindsAreRefusedClearlyAndLeaveNothingBehind) {
     BOOST_TEST(rc == 1, out);
     BOOST_TEST((Has(out, "may hold only letters, digits")), ns << "/" << name << ": " << out);
   }
-  // Binds: a missing file, a directory, and a file outside data.allowed_roots.
+  // Binds: a missing file, a directory, a file outside data.import_roots, the server's own files
+  // (its key, its config, its database), and a symlink in the import root that leads out of it.
+  const std::string import_dir = f.HomeOf("9999") + "/import";
+  fs::create_directory_symlink(f.HomeOf("9999") + "/keys", import_dir + "/keys_link");
+  fs::create_symlink("/etc/passwd", import_dir + "/passwd.csv");
   for (const auto& [path, expected] : std::vector<std::pair<std::string, std::string>>{
-           {f.HomeOf("9999") + "/no-such.csv", "no such file on the server"},
-           {f.HomeOf("9999"), "not a regular file"},
-           {"/etc/passwd", "outside the directories this server reads data from"}}) {
+           {import_dir + "/no-such.csv", "no such file on the server"},
+           {import_dir, "not a regular file"},
+           {"/etc/passwd", "outside the directories this server imports data from"},
+           {f.HomeOf("9999") + "/keys/site_private.pem", "one of this server's own files"},
+           {f.HomeOf("9999") + "/conf/service_conf.yaml", "one of this server's own files"},
+           {f.HomeOf("9999") + "/fedflow.db", "one of this server's own files"},
+           {import_dir + "/keys_link/site_private.pem", "one of this server's own files"},
+           {import_dir + "/passwd.csv", "outside the directories this server imports data from"},
+           {"../keys/site_private.pem", "one of this server's own files"}}) {
     std::string bind = cli.File("bind.json", bj::serialize(bj::object{
                                                  {"engine", "PATH"}, {"namespace", "exp"}, {"name", "bound"}, {"path", path}}));
     rc = cli.Run("9999", {"table", "bind", "-c", bind}, &out);
@@ -275,8 +285,8 @@ BOOST_AUTO_TEST_CASE(BadUploadsAndBindsAreRefusedClearlyAndLeaveNothingBehind) {
   BOOST_TEST(rc == 0, out);
   BOOST_TEST(ReadFile(cli.dir + "/same.csv") == ReadFile(bigger));
 
-  // Bind a file under the server's home; delete leaves the bound file alone.
-  std::string home_csv = f.HomeOf("9999") + "/bound.csv";
+  // Bind a file under the import root; delete leaves the bound file alone.
+  std::string home_csv = import_dir + "/bound.csv";
   WriteFile(home_csv, "uid;label;v\na;1;2\nb;0;3\n");
   std::string bind = cli.File("bind_ok.json", bj::serialize(bj::object{{"engine", "path"},
                                                                        {"namespace", "exp"},
@@ -343,9 +353,9 @@ BOOST_AUTO_TEST_CASE(AMysqlTableIsBoundWithoutCopyingAndReadByAJob) {
   BOOST_TEST(!bound->data().at("address").as_object().contains("password"));
 
   // Host reads an uploaded table, guest the MySQL one.
-  WriteFile(f.HomeOf("10000") + "/host.csv", "id,x1\n1,0.1\n2,0.2\n3,0.3\n");
+  WriteFile(f.HomeOf("10000") + "/import/host.csv", "id,x1\n1,0.1\n2,0.2\n3,0.3\n");
   auto up = f.Call("10000", "POST", "/v2/data/component/upload",
-                   bj::object{{"file", f.HomeOf("10000") + "/host.csv"}, {"namespace", "exp"}, {"name", "host"}});
+                   bj::object{{"file", "host.csv"}, {"namespace", "exp"}, {"name", "host"}});
   BOOST_TEST(up->code() == 0, up->message());
   const std::string dsl = R"({"components": {
       "reader_0": {"module": "Reader", "output": {"data": ["data"]}},

@@ -198,8 +198,11 @@ BOOST_AUTO_TEST_CASE(RerunFromAComponentRerunsOnlyItAndItsDescendants) {
   auto bad = f->Call("9999", "POST", "/v2/job/rerun", bj::object{{"job_id", *job}, {"component_name", "nope_0"}});
   BOOST_TEST(bad->http_status == 400);
   BOOST_TEST(bad->message().find("no component 'nope_0'") != std::string::npos, bad->message());
-  bad = f->Call("9999", "POST", "/v2/job/rerun", bj::object{{"job_id", "12345"}});
+  bad = f->Call("9999", "POST", "/v2/job/rerun", bj::object{{"job_id", "20000101000000000001"}});
   BOOST_TEST(bad->http_status == 404);
+  bad = f->Call("9999", "POST", "/v2/job/rerun", bj::object{{"job_id", "12345"}});
+  BOOST_TEST(bad->http_status == 400);
+  BOOST_TEST(bad->message().find("is not a job id") != std::string::npos, bad->message());
   CheckNoDoubleStart(*f);
 }
 

@@ -20,6 +20,7 @@
 #include "tests/support/federation.hpp"
 #include "tests/support/job_checks.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/signed_calls.hpp"
 #include "tests/support/test_dirs.hpp"
 
 using namespace fedflow;
@@ -28,37 +29,6 @@ namespace bj = boost::json;
 
 namespace {
 
-bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-/// Sends one raw interconnect request (no client signing, optional site signature headers).
-StatusOr<http::ClientResponse> Raw(http::HttpClient& client, std::uint16_t port, const std::string& path,
-                                   const std::string& body,
-                                   std::vector<std::pair<std::string, std::string>> headers = {}) {
-  http::ClientRequest r;
-  r.method = "POST";
-  r.port = port;
-  r.target = path;
-  r.body = body;
-  r.headers = std::move(headers);
-  r.timeout_ms = 10000;
-  return client.Call(r);
-}
-
-std::vector<std::pair<std::string, std::string>> SignAs(const std::string& party, const security::SigningKey& key,
-                                                        const Clock& clock, const std::string& path,
-                                                        const std::string& body) {
-  security::SiteSigner signer(party, key, clock);
-  std::vector<std::pair<std::string, std::string>> headers;
-  signer.Sign("POST", path, body, &headers);
-  return headers;
-}
-
-security::SigningKey KeyOf(Federation& f, const std::string& party) {
-  auto key = security::SigningKey::LoadOrCreatePrivate(f.PrivateKeyOf(party));
-  BOOST_REQUIRE(key.ok());
-  return std::move(key).value();
-}
-
 std::string JobStatusAt(Federation& f, const std::string& party, const std::string& job_id) {
   auto rows = f.LocalJobs(party, job_id);
   return rows.empty() ? "" : std::string(rows.front().at("status").as_string());
@@ -66,6 +36,11 @@ std::string JobStatusAt(Federation& f, const std::string& party, const std::stri
 
 std::string Audit(Federation& f, const std::string& party) {
   return ReadFile(f.HomeOf(party) + "/logs/fedflow/audit.log");
+}
+
+/// The per-request interconnect lines.
+std::string Access(Federation& f, const std::string& party) {
+  return ReadFile(f.HomeOf(party) + "/logs/fedflow/access.log");
 }
 
 /// The five-component job, with reader tables at guest and host.
@@ -141,16 +116,22 @@ BOOST_AUTO_TEST_CASE(ForgedUnsignedReplayedStaleOrTamperedRequestsAreRefusedAndC
   BOOST_TEST(replay->status == 401);
   BOOST_TEST(Has(replay->body, "replayed request"), replay->body);
 
-  // Nothing changed: the job still runs at the host, and every refusal is in its audit log.
+  // Nothing changed: the job still runs at the host, and every refusal is in its access log with
+  // its real outcome (the signed command the job's own check refused included).
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   BOOST_TEST(JobStatusAt(f, "10000", *job) == "running");
   BOOST_TEST(*f.WaitJobStatus("9999", *job, {"running"}, 1000) == "running");
-  std::string audit = Audit(f, "10000");
-  BOOST_TEST(Has(audit, "interconnect=/v2/partner/job/stop from_party=7777"), audit);
-  BOOST_TEST(Has(audit, "outcome=rejected reason=\"body altered in transit"), audit);
-  BOOST_TEST(Has(audit, "outcome=rejected reason=\"replayed request"), audit);
-  BOOST_TEST(Has(audit, "interconnect=/v2/partner/job/create from_party=9999"), audit);
-  BOOST_TEST(Has(audit, "job_id=" + *job + " verified=signature outcome=accepted"), audit);
+  std::string access = Access(f, "10000");
+  BOOST_TEST(Has(access, "interconnect=/v2/partner/job/stop from_party=7777"), access);
+  BOOST_TEST(Has(access, "outcome=rejected status=401 reason=\"body altered in transit"), access);
+  BOOST_TEST(Has(access, "outcome=rejected status=401 reason=\"replayed request"), access);
+  BOOST_TEST(Has(access, "interconnect=/v2/partner/job/stop from_party=10001 remote="), access);
+  BOOST_TEST(Has(access, "outcome=rejected status=403 reason=\"party 10001 may not command job " + *job), access);
+  BOOST_TEST(!LineHasBoth(access, "job/stop from_party=10001", "outcome=accepted"), access);
+  BOOST_TEST(Has(access, "interconnect=/v2/partner/job/create from_party=9999"), access);
+  BOOST_TEST(Has(access, "job_id=" + *job + " verified=signature outcome=accepted status=200"), access);
+  // Per-request lines stay out of the audit log of security actions.
+  BOOST_TEST(!Has(Audit(f, "10000"), "interconnect="), Audit(f, "10000"));
 
   // The legitimate path still works: stop through the scheduler ends it everywhere.
   auto stop = f.Call("9999", "POST", "/v2/job/stop", bj::object{{"job_id", *job}});

@@ -137,7 +137,7 @@ Status Federation::Launch(Server& p) {
     yaml += ", tls: {enabled: true, cert: " + tls_dir_ + "/" + id + ".pem, key: " + tls_dir_ + "/" + id + ".key}";
   }
   yaml += "}\n";
-  yaml += "log: {level: info, console: false}\n";
+  yaml += "log: " + options_.log_yaml + "\n";
   yaml += "scheduler: {interval_ms: " + std::to_string(options_.schedule_interval_ms) +
           ", party_call_timeout_ms: " + std::to_string(options_.party_call_timeout_ms) +
           ", aging_ms: " + std::to_string(options_.aging_ms) + ", lease_ms: 3000}\n";

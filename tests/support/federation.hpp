@@ -45,6 +45,8 @@ struct FederationOptions {
   bool tls = false;              ///< https listeners and party calls, with a CA made for the test
   /// Reader jobs use fedflow's built-in Reader (the test provider then lacks Reader/reader).
   bool builtin_reader = false;
+  /// The `log:` section of every party's config.
+  std::string log_yaml = "{level: info, console: false}";
 };
 
 /// An HTTP answer with its parsed envelope.

@@ -181,7 +181,7 @@ void RegisterDataCommands() {
   r.push_back({"data", "upload", "Upload a CSV as a table (FATE 1.x or 2.x upload conf; 'file' is read here).",
                "  -c, --conf-path FILE  the upload conf\n"
                "  --drop                replace an existing table of the same namespace and name\n"
-               "  --server-file         'file' is a path on the server (under data.allowed_roots)\n",
+               "  --server-file         'file' is a path on the server (under data.import_roots)\n",
                {"c", "conf-path"}, {"drop", "server-file"}, Upload});
   r.push_back({"data", "download", "Write a table's rows to a CSV file.",
                std::string(key_usage) + "  -o, --output FILE   (default <namespace>_<name>.csv)\n",

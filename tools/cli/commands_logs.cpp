@@ -152,6 +152,19 @@ int AdminDrain(Context& ctx, const CommandLine& cl) {
   });
 }
 
+/// fedflow admin log [--type server|error|audit|access] [--tail N] [--grep TEXT]
+int AdminLog(Context& ctx, const CommandLine& cl) {
+  bj::object q;
+  std::string type = cl.Get({"type"});
+  q["log_type"] = type.empty() ? "server" : type;
+  std::string tail = cl.Get({"tail"});
+  q["tail"] = tail.empty() ? "100" : tail;
+  if (!cl.Get({"grep"}).empty()) q["contains"] = cl.Get({"grep"});
+  return PrintOrJson(ctx, ctx.api.Get("/v2/admin/server/log", q), [&](const Answer& a) {
+    for (const auto& l : a.data.at("lines").as_array()) ctx.out << Field(l, "content") << "\n";
+  });
+}
+
 }  // namespace
 
 void RegisterLogCommands() {
@@ -182,6 +195,11 @@ void RegisterLogCommands() {
                {"waiting-longer-than", "stale-heartbeat"}, {}, AdminStuck});
   r.push_back({"admin", "release", "Release a job's allocations at this party by hand (audited).",
                "  -j, --job-id ID  --reason TEXT (required)\n", {"j", "job-id", "reason"}, {}, AdminRelease});
+  r.push_back({"admin", "log", "This server's own logs (not a job's): server, error, audit or access.",
+               "  --type TYPE   server (default), error, audit, access\n"
+               "  --tail N      the last N lines (100)\n"
+               "  --grep TEXT   only lines containing TEXT\n",
+               {"type", "tail", "grep"}, {}, AdminLog});
   r.push_back({"admin", "drain", "Drain this server (on: nothing new starts here, running jobs finish), or undo (off).",
                "  [on|off] [--reason TEXT]   (no argument: show the state)\n", {"reason"}, {}, AdminDrain});
 }
