@@ -1,5 +1,5 @@
 #pragma once
-// Status and StatusOr: expected failures travel as values (docs/style.md §7).
+// Status and StatusOr: expected failures travel as values, never as exceptions.
 // C++14-clean on purpose: orm/ includes this header from its C++14 translation units.
 
 #include <cstdint>
@@ -8,6 +8,8 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+
+#include "base/api_code.hpp"
 
 namespace fedflow {
 
@@ -45,6 +47,7 @@ class Status {
 
   /// FATE-compatible business code carried to the API envelope (0 = derive from `code()`).
   int api_code() const { return api_code_; }
+  Status& set_api_code(ApiCode code) { return set_api_code(static_cast<int>(code)); }
   Status& set_api_code(int api_code) {
     api_code_ = api_code;
     return *this;

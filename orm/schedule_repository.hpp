@@ -31,6 +31,12 @@ struct ScheduleJobPatch {
   std::int64_t unreachable_since_ms = 0;
 };
 
+/// The latest attempt of every task of a job, with that attempt's per-party copies.
+struct LatestTasks {
+  std::vector<ScheduleTaskRow> tasks;          ///< by creation of the latest attempt
+  std::vector<ScheduleTaskPartyRow> copies;
+};
+
 /// Domain access to the scheduler's rows. Thread-safe.
 class ScheduleRepository {
  public:
@@ -68,8 +74,9 @@ class ScheduleRepository {
   virtual Status BumpRunEpoch(std::uint64_t id, std::int64_t now_ms) = 0;
 
   // --- task attempts (federated) ---
-  /// Latest attempt of every task of a job, in creation order (topological).
-  virtual StatusOr<std::vector<ScheduleTaskRow>> ListLatestTasks(const std::string& job_id) = 0;
+  /// Latest attempt of every task of a job and its copies, in one read (the database selects the
+  /// latest attempts: a retried task costs no more than one that ran once).
+  virtual StatusOr<LatestTasks> GetLatestTasks(const std::string& job_id) = 0;
   /// Every attempt of every task of a job (history), by task then attempt.
   virtual StatusOr<std::vector<ScheduleTaskRow>> ListAllTasks(const std::string& job_id) = 0;
   /// Adds a new attempt with its party rows (retry or rerun) in one transaction.

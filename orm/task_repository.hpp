@@ -39,7 +39,10 @@ class TaskRepository {
                                       const std::string& workdir, std::int64_t now_ms) = 0;
   virtual Status RecordHeartbeat(std::uint64_t id, std::int64_t now_ms) = 0;
   virtual Status RecordExitCode(std::uint64_t id, std::int32_t exit_code, std::int64_t now_ms) = 0;
-  virtual Status SetFederatedStatus(std::uint64_t id, TaskStatus status, std::int64_t now_ms) = 0;
+  /// The federated status this party records (what the scheduler decided): one conditional
+  /// UPDATE on `federated_status`. True when this call changed it.
+  virtual StatusOr<bool> CompareAndSetFederatedStatus(std::uint64_t id, TaskStatus from, TaskStatus to,
+                                                      std::int64_t now_ms) = 0;
   /// Removes every attempt of a job (job clean). Returns how many were removed.
   virtual StatusOr<std::size_t> DeleteJob(const std::string& job_id) = 0;
 };

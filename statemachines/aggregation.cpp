@@ -64,4 +64,23 @@ StatusOr<JobStatus> JobStatusFromTasks(const std::vector<TaskStatus>& task_statu
   return JOB_STATUS_CANCELED;
 }
 
+StatusOr<JobStatus> SchedulingJobStatus(const std::vector<TaskOutcome>& tasks, bool has_next) {
+  std::vector<TaskStatus> statuses;
+  std::set<TaskStatus> final_interrupts;
+  for (const TaskOutcome& t : tasks) {
+    bool interrupted = t.status == TASK_STATUS_FAILED || t.status == TASK_STATUS_TIMEOUT || t.status == TASK_STATUS_CANCELED;
+    if (interrupted && t.retry_pending) {
+      statuses.push_back(TASK_STATUS_RUNNING);
+      continue;
+    }
+    if (interrupted) final_interrupts.insert(t.status);
+    statuses.push_back(t.status);
+  }
+  auto fallback = JobStatusFromTasks(statuses, has_next);
+  if (!fallback.ok()) return fallback.status();
+  TaskStatus interrupt = FirstInterrupt(final_interrupts);
+  if (interrupt != TASK_STATUS_UNSPECIFIED) return ToJobStatus(interrupt);
+  return fallback;
+}
+
 }  // namespace fedflow::sm

@@ -1,6 +1,6 @@
 #pragma once
-// The two aggregation rules (spec §2.5 and §2.6), pure functions. Precedence among interrupt
-// statuses is fixed to failed > timeout > canceled for both (ARCHITECTURE.md §4; FATE-Flow 2.x
+// The aggregation rules (FATE-Flow's federated task status and job status), pure functions. Precedence among interrupt
+// statuses is fixed to failed > timeout > canceled for both (FATE-Flow 2.x
 // used canceled > timeout > failed for tasks). `pass` counts as success. Total: every combination
 // of known statuses has an answer (FATE-Flow threw on some).
 
@@ -23,5 +23,19 @@ StatusOr<TaskStatus> FederatedTaskStatus(const std::vector<TaskStatus>& party_st
 /// interrupt -> first of failed, timeout, canceled; waiting + success with nothing startable ->
 /// canceled (the DAG can no longer progress).
 StatusOr<JobStatus> JobStatusFromTasks(const std::vector<TaskStatus>& task_statuses, bool has_next);
+
+/// A task's latest attempt as the scheduler sees it when it decides the job's status.
+struct TaskOutcome {
+  TaskStatus status = TASK_STATUS_UNSPECIFIED;
+  bool retry_pending = false;  ///< it ended badly and another attempt will follow
+};
+
+/// The job status the scheduler acts on, fedflow's rule (FATE-Flow waits for running tasks):
+/// - an interrupted task (failed, timeout, canceled) whose retry is pending counts as running;
+/// - an interrupted task without one ends the job at once, with the first of failed, timeout,
+///   canceled present, even while other tasks run (they are stopped): nothing the rest of the
+///   DAG does can change the outcome, and waiting would only hold resources;
+/// - otherwise JobStatusFromTasks.
+StatusOr<JobStatus> SchedulingJobStatus(const std::vector<TaskOutcome>& tasks, bool has_next);
 
 }  // namespace fedflow::sm

@@ -1,5 +1,5 @@
 #pragma once
-// Resource allocation ledger row (ARCHITECTURE.md §4: a ledger, not a counter).
+// Resource allocation ledger row: a ledger, not a counter.
 //
 //   +-----------+ (1) Granted  +------+ (4) Released  +----------+
 //   | requested | -----------> | held | ------------> | released |

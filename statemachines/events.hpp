@@ -1,5 +1,5 @@
 #pragma once
-// Events of the three lifecycles. Names are facts ("CancelRequested"), as in docs/style.md §5.
+// Events of the three lifecycles. Names are facts ("CancelRequested"), not commands.
 
 namespace fedflow::sm {
 

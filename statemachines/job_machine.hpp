@@ -1,5 +1,5 @@
 #pragma once
-// Job lifecycle (FATE-Flow JobStatus, spec §1.2, with the changes of ARCHITECTURE.md §4).
+// Job lifecycle (FATE-Flow JobStatus, with the differences listed below).
 //
 //                 (1) PartiesCreated        (5) ResourcesAcquired      (9) AllTasksSucceeded
 //      +-------+ -------------------> +---------+ ------------------> +---------+ ----------> success

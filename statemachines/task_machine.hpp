@@ -1,5 +1,5 @@
 #pragma once
-// Task attempt lifecycle (FATE-Flow TaskStatus, spec §1.3), for one attempt at one party and for
+// Task attempt lifecycle (FATE-Flow TaskStatus), for one attempt at one party and for
 // the scheduler's federated status of an attempt.
 //
 //                (1) Launched          (6) Succeeded -> success

@@ -9,7 +9,7 @@ D=${2:?dir}
 PORT=${3:?port}
 SOCK="$D/mysqld.sock"
 PIDFILE="$D/mysqld.pid"
-# Small redo log and no doublewrite: install in ~0.5 s instead of ~3 s (toolchain pitfall P19).
+# Small redo log and no doublewrite: install in ~0.5 s instead of ~3 s (the defaults sized for production dominate start-up).
 FAST="--innodb-log-file-size=8M --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0"
 USER_OPT=""
 [ "$(id -u)" -eq 0 ] && USER_OPT="--user=root"
@@ -38,7 +38,7 @@ start)
   mariadb-install-db --no-defaults $USER_OPT --datadir="$D/data" --auth-root-authentication-method=normal \
     --skip-test-db --skip-name-resolve --force $FAST >"$D/install.log" 2>&1 || {
     echo "mariadb-install-db failed:"; cat "$D/install.log"; exit 1; }
-  # setsid + closed stdio: the daemon must not hold ctest's output pipe (pitfall P22).
+  # setsid + closed stdio: the daemon must not hold ctest's output pipe (ctest would wait for it to exit).
   setsid mariadbd --no-defaults $USER_OPT --datadir="$D/data" --socket="$SOCK" --port="$PORT" \
     --bind-address=127.0.0.1 --skip-name-resolve --pid-file="$PIDFILE" --log-error="$D/error.log" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci $FAST \

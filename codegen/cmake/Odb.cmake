@@ -44,7 +44,7 @@ function(odb_generate)
     COMMENT "odb: generating persistence code for ${name}"
     VERBATIM)
 
-  # Only the .cpp files are sources: CMake treats some inline-file suffixes as sources (pitfall P5).
+  # Only the .cpp files are sources: CMake would compile the .ipp inline files as sources too.
   target_sources(${ARG_TARGET} PRIVATE ${sources})
   get_filename_component(hdr_dir ${hdr} DIRECTORY)
   target_include_directories(${ARG_TARGET} PRIVATE ${out} ${hdr_dir})

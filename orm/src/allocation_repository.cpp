@@ -49,8 +49,8 @@ class OdbAllocationRepository final : public AllocationRepository {
     return out;
   }
 
-  StatusOr<GrantResult> RequestAndDecide(const std::string& engine, AllocationRow request,
-                                         std::int64_t now_ms) override {
+  StatusOr<GrantResult> RequestAndDecide(const std::string& engine, AllocationRow request, std::int64_t now_ms,
+                                         const AllocationDecider& decide) override {
     if (!IsSafeIdentifier(engine, 64)) return InvalidArgumentError("engine name must be a safe identifier");
     GrantResult result;
     Status s = RunTransaction(db_, true, [&](odb::database& d) {
@@ -60,83 +60,66 @@ class OdbAllocationRepository final : public AllocationRepository {
       std::unique_ptr<EngineCapacityRecord> cap(d.find<EngineCapacityRecord>(engine));
       if (!cap) return NotFoundError("engine '" + engine + "' has no registered capacity");
 
-      std::unique_ptr<AllocationRecord> existing(d.query_one<AllocationRecord>(
-          AllocQ::job_id == request.job_id && AllocQ::party_id == request.party_id &&
-          AllocQ::run_epoch == request.run_epoch));
-      if (existing) {
-        if (existing->status == kHeld) {
-          // Already granted for this run (a retried apply): answer the same.
-          result.row = ToRow(*existing);
-          return Status::OK();
-        }
-        // A refused, withdrawn or rolled-back request is superseded by the new one: the ledger
-        // keeps one row per job run and party, holding the latest decision.
-        d.erase(*existing);
+      odb::result<AllocationRecord> rows(d.query<AllocationRecord>(
+          (AllocQ::job_id == request.job_id && AllocQ::party_id == request.party_id &&
+           AllocQ::run_epoch == request.run_epoch) +
+          "ORDER BY" + AllocQ::request_seq + "DESC LIMIT 1"));
+      std::unique_ptr<AllocationRecord> latest;
+      for (const AllocationRecord& r : rows) latest.reset(new AllocationRecord(r));
+      if (latest && latest->status == kHeld) {
+        // Already granted for this run (a retried apply): answer the same.
+        result.row = ToRow(*latest);
+        return Status::OK();
       }
 
       AllocationTotalsView held = Totals(d, request.party_id);
-      result.free_cores = cap->cores - static_cast<std::int32_t>(held.cores);
-      result.free_memory_mb = cap->memory_mb - held.memory_mb;
-      result.running_jobs = static_cast<std::int32_t>(held.rows);
+      CapacityView view;
+      view.total_cores = cap->cores;
+      view.free_cores = cap->cores - static_cast<std::int32_t>(held.cores);
+      view.total_memory_mb = cap->memory_mb;
+      view.free_memory_mb = cap->memory_mb - held.memory_mb;
+      view.max_running_jobs = cap->max_running_jobs;
+      view.running_jobs = static_cast<std::int32_t>(held.rows);
+      result.free_cores = view.free_cores;
+      result.free_memory_mb = view.free_memory_mb;
+      result.running_jobs = view.running_jobs;
+      StatusOr<AllocationDecision> decision = decide(view, request);
+      if (!decision.ok()) return decision.status();
 
+      if (decision->status == ALLOCATION_STATUS_REJECTED && latest && latest->status == "rejected") {
+        // Refused again: the same row counts it, so a job waiting in the queue is one row.
+        latest->reason = Truncate(decision->reason);
+        latest->refusals += 1;
+        latest->updated_ms = now_ms;
+        d.update(*latest);
+        result.row = ToRow(*latest);
+        return Status::OK();
+      }
       AllocationRecord r = ToRecord(request);
-      r.status = AllocationStatusName(ALLOCATION_STATUS_REQUESTED);
+      r.id = 0;
+      r.status = AllocationStatusName(ALLOCATION_STATUS_REQUESTED);  // new row
+      r.request_seq = latest ? latest->request_seq + 1 : 0;
+      r.refusals = 0;
       r.created_ms = now_ms;
       r.updated_ms = now_ms;
       r.reason.clear();
       d.persist(r);
-
-      std::string refusal;
-      if (request.cores > result.free_cores) {
-        refusal = "needs " + std::to_string(request.cores) + " cores, " + std::to_string(result.free_cores) +
-                  " of " + std::to_string(cap->cores) + " free";
-      } else if (cap->memory_mb > 0 && request.memory_mb > result.free_memory_mb) {
-        refusal = "needs " + std::to_string(request.memory_mb) + " MB memory, " +
-                  std::to_string(result.free_memory_mb) + " of " + std::to_string(cap->memory_mb) + " MB free";
-      } else if (cap->max_running_jobs > 0 && result.running_jobs >= cap->max_running_jobs) {
-        refusal = "running-job limit " + std::to_string(cap->max_running_jobs) + " reached";
-      }
-      AllocationStatus to = refusal.empty() ? ALLOCATION_STATUS_HELD : ALLOCATION_STATUS_REJECTED;
       TransitionExtras none;
-      ExecuteStatusCas(d, "ff_resource_allocation", "status", r.id, AllocationStatusName(ALLOCATION_STATUS_REQUESTED),
-                       AllocationStatusName(to), now_ms, none);
+      if (ExecuteStatusCas(d, "ff_resource_allocation", "status", r.id, AllocationStatusName(ALLOCATION_STATUS_REQUESTED),
+                           AllocationStatusName(decision->status), now_ms, none) != 1) {
+        return InternalError("the new ledger row of job " + request.job_id + " changed under its own transaction");
+      }
       std::unique_ptr<AllocationRecord> decided(d.load<AllocationRecord>(r.id));
-      if (!refusal.empty()) {
-        decided->reason = refusal;
+      if (!decision->reason.empty()) {
+        decided->reason = Truncate(decision->reason);
         d.update(*decided);
       }
       result.row = ToRow(*decided);
+      result.decided_now = true;
       return Status::OK();
     });
     if (!s.ok()) return s;
     return result;
-  }
-
-  StatusOr<bool> Release(const std::string& job_id, const std::string& party_id, std::int32_t run_epoch,
-                         std::int64_t now_ms, const std::string& reason) override {
-    bool changed = false;
-    Status s = RunTransaction(db_, true, [&](odb::database& d) {
-      std::unique_ptr<AllocationRecord> r(d.query_one<AllocationRecord>(
-          AllocQ::job_id == job_id && AllocQ::party_id == party_id && AllocQ::run_epoch == run_epoch));
-      if (!r) return Status::OK();
-      changed = ReleaseRow(d, *r, now_ms, reason);
-      return Status::OK();
-    });
-    if (!s.ok()) return s;
-    return changed;
-  }
-
-  StatusOr<std::size_t> ReleaseAllOfJob(const std::string& job_id, std::int64_t now_ms,
-                                        const std::string& reason) override {
-    std::size_t n = 0;
-    Status s = RunTransaction(db_, true, [&](odb::database& d) {
-      odb::result<AllocationRecord> rows(d.query<AllocationRecord>(AllocQ::job_id == job_id && AllocQ::status == kHeld));
-      std::vector<AllocationRecord> held(rows.begin(), rows.end());
-      for (AllocationRecord& r : held) n += ReleaseRow(d, r, now_ms, reason) ? 1 : 0;
-      return Status::OK();
-    });
-    if (!s.ok()) return s;
-    return n;
   }
 
   StatusOr<std::vector<AllocationRow>> ListByJob(const std::string& job_id) override {
@@ -195,21 +178,6 @@ class OdbAllocationRepository final : public AllocationRepository {
         d.query<AllocationTotalsView>(TotalsQ(AllocQ::party_id == party_id && AllocQ::status == kHeld)));
     for (const AllocationTotalsView& v : r) out = v;
     return out;
-  }
-
-  static bool ReleaseRow(odb::database& d, AllocationRecord& r, std::int64_t now_ms, const std::string& reason) {
-    const char* from = nullptr;
-    if (r.status == kHeld) from = "held";
-    if (r.status == "requested") from = "requested";
-    if (from == nullptr) return false;
-    TransitionExtras none;
-    bool won = ExecuteStatusCas(d, "ff_resource_allocation", "status", r.id, from, "released", now_ms, none) == 1;
-    if (won && !reason.empty()) {
-      std::unique_ptr<AllocationRecord> fresh(d.load<AllocationRecord>(r.id));
-      fresh->reason = Truncate(reason);
-      d.update(*fresh);
-    }
-    return won;
   }
 
   StatusOr<std::vector<AllocationRow>> QueryMany(const AllocQ& q, std::size_t limit) {

@@ -23,12 +23,7 @@ class OdbCommandRepository final : public CommandRepository {
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
       std::unique_ptr<CommandRecord> r(d.query_one<CommandRecord>(CmdQ::command_key == command_key));
       if (!r) return NotFoundError("command " + command_key + " not answered yet");
-      out.command_key = r->command_key;
-      out.job_id = r->job_id;
-      out.command = r->command;
-      out.http_status = r->http_status;
-      out.response_json = r->response_json;
-      out.created_ms = r->created_ms;
+      out = ToRow(*r);
       return Status::OK();
     });
     if (!s.ok()) return s;
@@ -37,13 +32,7 @@ class OdbCommandRepository final : public CommandRepository {
 
   Status Put(const CommandRow& row) override {
     Status s = RunTransaction(db_, true, [&](odb::database& d) {
-      CommandRecord r;
-      r.command_key = row.command_key;
-      r.job_id = row.job_id;
-      r.command = row.command;
-      r.http_status = row.http_status;
-      r.response_json = row.response_json;
-      r.created_ms = row.created_ms;
+      CommandRecord r = ToRecord(row);
       d.persist(r);
       return Status::OK();
     });
@@ -71,20 +60,14 @@ class OdbProviderRepository final : public ProviderRepository {
 
   Status Upsert(const ProviderRow& row) override {
     return RunUpsert(db_, [&](odb::database& d) {
-      std::unique_ptr<ProviderRecord> r(
+      std::unique_ptr<ProviderRecord> existing(
           d.query_one<ProviderRecord>(ProvQ::name == row.name && ProvQ::version == row.version));
-      bool exists = r != nullptr;
-      if (!exists) r.reset(new ProviderRecord());
-      r->name = row.name;
-      r->version = row.version;
-      r->executable = row.executable;
-      r->modules_json = row.modules_json;
-      r->source = row.source;
-      r->registered_ms = row.registered_ms;
-      if (exists) {
-        d.update(*r);
+      ProviderRecord r = ToRecord(row);
+      if (existing) {
+        r.id = existing->id;
+        d.update(r);
       } else {
-        d.persist(*r);
+        d.persist(r);
       }
       return Status::OK();
     });
@@ -94,16 +77,7 @@ class OdbProviderRepository final : public ProviderRepository {
     std::vector<ProviderRow> out;
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
       odb::result<ProviderRecord> r(d.query<ProviderRecord>("ORDER BY" + ProvQ::name + "," + ProvQ::version));
-      for (const ProviderRecord& rec : r) {
-        ProviderRow row;
-        row.name = rec.name;
-        row.version = rec.version;
-        row.executable = rec.executable;
-        row.modules_json = rec.modules_json;
-        row.source = rec.source;
-        row.registered_ms = rec.registered_ms;
-        out.push_back(row);
-      }
+      for (const ProviderRecord& rec : r) out.push_back(ToRow(rec));
       return Status::OK();
     });
     if (!s.ok()) return s;

@@ -1,5 +1,6 @@
 #pragma once
-// Record <-> row conversions (records never leave orm/).
+// Record <-> row conversions (records never leave orm/): one pair per table of orm/tables.def,
+// generated from it. Record-only members (surrogate keys) keep their defaults in ToRecord.
 
 #include "fedflow_records-odb.hpp"
 #include "orm/rows.hpp"
@@ -7,20 +8,10 @@
 namespace fedflow {
 namespace orm {
 
-JobRow ToRow(const records::JobRecord& r);
-records::JobRecord ToRecord(const JobRow& row);
-ScheduleJobRow ToRow(const records::ScheduleJobRecord& r);
-records::ScheduleJobRecord ToRecord(const ScheduleJobRow& row);
-ScheduleTaskRow ToRow(const records::ScheduleTaskRecord& r);
-records::ScheduleTaskRecord ToRecord(const ScheduleTaskRow& row);
-ScheduleTaskPartyRow ToRow(const records::ScheduleTaskPartyRecord& r);
-records::ScheduleTaskPartyRecord ToRecord(const ScheduleTaskPartyRow& row);
-TaskAttemptRow ToRow(const records::TaskAttemptRecord& r);
-records::TaskAttemptRecord ToRecord(const TaskAttemptRow& row);
-AllocationRow ToRow(const records::AllocationRecord& r);
-records::AllocationRecord ToRecord(const AllocationRow& row);
-EngineCapacityRow ToRow(const records::EngineCapacityRecord& r);
-records::EngineCapacityRecord ToRecord(const EngineCapacityRow& row);
+#define FF_TABLE(T_, Sql_, Obj_) \
+  T_##Row ToRow(const records::T_##Record& r); \
+  records::T_##Record ToRecord(const T_##Row& row);
+#include "orm/tables.def"
 
 }  // namespace orm
 }  // namespace fedflow

@@ -170,22 +170,24 @@ class OdbScheduleRepository final : public ScheduleRepository {
     });
   }
 
-  StatusOr<std::vector<ScheduleTaskRow>> ListLatestTasks(const std::string& job_id) override {
-    auto all = ListAllTasks(job_id);
-    if (!all.ok()) return all.status();
-    // Keep the highest attempt of each task, in the order the first attempts were created.
-    std::vector<ScheduleTaskRow> latest;
-    std::map<std::string, std::size_t> index;
-    for (const ScheduleTaskRow& t : *all) {
-      auto it = index.find(t.task_name);
-      if (it == index.end()) {
-        index[t.task_name] = latest.size();
-        latest.push_back(t);
-      } else if (t.attempt > latest[it->second].attempt) {
-        latest[it->second] = t;
-      }
-    }
-    return latest;
+  StatusOr<LatestTasks> GetLatestTasks(const std::string& job_id) override {
+    LatestTasks out;
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      // attempt = the task's highest attempt, by a correlated subquery on the (job, task, attempt) key.
+      TaskQ tq = (TaskQ::job_id == job_id) + "AND" + TaskQ::attempt +
+                 "= (SELECT MAX(m.attempt) FROM ff_schedule_task m WHERE m.job_id =" + TaskQ::job_id +
+                 "AND m.task_name =" + TaskQ::task_name + ") ORDER BY" + TaskQ::id;
+      odb::result<ScheduleTaskRecord> tasks(d.query<ScheduleTaskRecord>(tq));
+      for (const ScheduleTaskRecord& rec : tasks) out.tasks.push_back(ToRow(rec));
+      PartyQ pq = (PartyQ::job_id == job_id) + "AND" + PartyQ::attempt +
+                  "= (SELECT MAX(m.attempt) FROM ff_schedule_task m WHERE m.job_id =" + PartyQ::job_id +
+                  "AND m.task_name =" + PartyQ::task_name + ") ORDER BY" + PartyQ::id;
+      odb::result<ScheduleTaskPartyRecord> copies(d.query<ScheduleTaskPartyRecord>(pq));
+      for (const ScheduleTaskPartyRecord& rec : copies) out.copies.push_back(ToRow(rec));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
   }
 
   StatusOr<std::vector<ScheduleTaskRow>> ListAllTasks(const std::string& job_id) override {

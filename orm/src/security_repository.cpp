@@ -62,12 +62,7 @@ class OdbPermissionRepository final : public PermissionRepository {
       for (const PermissionRow& row : rows) {
         std::unique_ptr<PermissionRecord> existing(d.query_one<PermissionRecord>(KeyOf(row)));
         if (existing) continue;
-        PermissionRecord r;
-        r.party_id = row.party_id;
-        r.role = row.role;
-        r.kind = row.kind;
-        r.value = row.value;
-        r.created_ms = row.created_ms;
+        PermissionRecord r = ToRecord(row);
         d.persist(r);
         ++added;
       }
@@ -94,15 +89,7 @@ class OdbPermissionRepository final : public PermissionRepository {
       const PermQ order = "ORDER BY" + PermQ::party_id + "," + PermQ::role + "," + PermQ::kind + "," + PermQ::value;
       odb::result<PermissionRecord> r(party_id.empty() ? d.query<PermissionRecord>(order)
                                                        : d.query<PermissionRecord>(PermQ(PermQ::party_id == party_id) + order));
-      for (const PermissionRecord& rec : r) {
-        PermissionRow row;
-        row.party_id = rec.party_id;
-        row.role = rec.role;
-        row.kind = rec.kind;
-        row.value = rec.value;
-        row.created_ms = rec.created_ms;
-        out.push_back(row);
-      }
+      for (const PermissionRecord& rec : r) out.push_back(ToRow(rec));
       return Status::OK();
     });
     if (!s.ok()) return s;

@@ -12,44 +12,6 @@ namespace {
 using records::TableRecord;
 using TableQ = odb::query<TableRecord>;
 
-void Fill(const TableRow& row, TableRecord* r) {
-  r->table_namespace = row.table_namespace;
-  r->table_name = row.table_name;
-  r->engine = row.engine;
-  r->path = row.path;
-  r->address_json = row.address_json;
-  r->delimiter = row.delimiter;
-  r->have_header = row.have_header;
-  r->id_column = row.id_column;
-  r->label_column = row.label_column;
-  r->schema_json = row.schema_json;
-  r->row_count = row.row_count;
-  r->partitions = row.partitions;
-  r->source = row.source;
-  r->created_ms = row.created_ms;
-  r->updated_ms = row.updated_ms;
-}
-
-TableRow ToRow(const TableRecord& r) {
-  TableRow row;
-  row.table_namespace = r.table_namespace;
-  row.table_name = r.table_name;
-  row.engine = r.engine;
-  row.path = r.path;
-  row.address_json = r.address_json;
-  row.delimiter = r.delimiter;
-  row.have_header = r.have_header;
-  row.id_column = r.id_column;
-  row.label_column = r.label_column;
-  row.schema_json = r.schema_json;
-  row.row_count = r.row_count;
-  row.partitions = r.partitions;
-  row.source = r.source;
-  row.created_ms = r.created_ms;
-  row.updated_ms = r.updated_ms;
-  return row;
-}
-
 TableQ KeyOf(const std::string& ns, const std::string& name) {
   return TableQ::table_namespace == ns && TableQ::table_name == name;
 }
@@ -60,8 +22,7 @@ class OdbTableRepository final : public TableRepository {
 
   Status Create(const TableRow& row) override {
     Status s = RunTransaction(db_, true, [&](odb::database& d) {
-      TableRecord r;
-      Fill(row, &r);
+      TableRecord r = ToRecord(row);
       d.persist(r);
       return Status::OK();
     });
@@ -77,14 +38,13 @@ class OdbTableRepository final : public TableRepository {
       old = TableRow();
       old.engine.clear();
       std::unique_ptr<TableRecord> existing(d.query_one<TableRecord>(KeyOf(row.table_namespace, row.table_name)));
+      TableRecord r = ToRecord(row);
       if (existing) {
         old = ToRow(*existing);
-        Fill(row, existing.get());
-        existing->created_ms = old.created_ms;
-        d.update(*existing);
+        r.id = existing->id;
+        r.created_ms = old.created_ms;
+        d.update(r);
       } else {
-        TableRecord r;
-        Fill(row, &r);
         d.persist(r);
       }
       return Status::OK();

@@ -148,12 +148,17 @@ class OdbTaskRepository final : public TaskRepository {
     });
   }
 
-  Status SetFederatedStatus(std::uint64_t id, TaskStatus status, std::int64_t now_ms) override {
-    return RunTransaction(db_, true, [&](odb::database& d) {
-      d.execute(std::string("UPDATE ff_task SET federated_status='") + TaskStatusName(status) +
-                "', version=version+1, updated_ms=" + std::to_string(now_ms) + " WHERE id=" + std::to_string(id));
+  StatusOr<bool> CompareAndSetFederatedStatus(std::uint64_t id, TaskStatus from, TaskStatus to,
+                                              std::int64_t now_ms) override {
+    bool won = false;
+    Status s = RunTransaction(db_, true, [&](odb::database& d) {
+      TransitionExtras none;
+      won = ExecuteStatusCas(d, "ff_task", "federated_status", id, TaskStatusName(from), TaskStatusName(to), now_ms,
+                             none) == 1;
       return Status::OK();
     });
+    if (!s.ok()) return s;
+    return won;
   }
 
   StatusOr<std::size_t> DeleteJob(const std::string& job_id) override {

@@ -14,38 +14,6 @@ using records::OutputRecord;
 using MetricQ = odb::query<MetricRecord>;
 using OutputQ = odb::query<OutputRecord>;
 
-MetricRecord ToRecord(const MetricRow& row) {
-  MetricRecord r;
-  r.job_id = row.job_id;
-  r.role = row.role;
-  r.party_id = row.party_id;
-  r.task_name = row.task_name;
-  r.attempt = row.attempt;
-  r.metric_namespace = row.metric_namespace;
-  r.metric_name = row.metric_name;
-  r.kind = row.kind;
-  r.metric_key = row.key;
-  r.value_json = row.value_json;
-  r.timestamp_ms = row.timestamp_ms;
-  return r;
-}
-
-MetricRow ToRow(const MetricRecord& r) {
-  MetricRow row;
-  row.job_id = r.job_id;
-  row.role = r.role;
-  row.party_id = r.party_id;
-  row.task_name = r.task_name;
-  row.attempt = r.attempt;
-  row.metric_namespace = r.metric_namespace;
-  row.metric_name = r.metric_name;
-  row.kind = r.kind;
-  row.key = r.metric_key;
-  row.value_json = r.value_json;
-  row.timestamp_ms = r.timestamp_ms;
-  return row;
-}
-
 class OdbMetricRepository final : public MetricRepository {
  public:
   explicit OdbMetricRepository(OdbDatabase& db) : db_(db) {}
@@ -107,24 +75,6 @@ class OdbMetricRepository final : public MetricRepository {
   OdbDatabase& db_;
 };
 
-OutputRow ToRow(const OutputRecord& r) {
-  OutputRow row;
-  row.job_id = r.job_id;
-  row.role = r.role;
-  row.party_id = r.party_id;
-  row.task_name = r.task_name;
-  row.attempt = r.attempt;
-  row.kind = r.kind;
-  row.output_key = r.output_key;
-  row.path = r.path;
-  row.schema_json = r.schema_json;
-  row.row_count = r.row_count;
-  row.type_name = r.type_name;
-  row.meta_json = r.meta_json;
-  row.created_ms = r.created_ms;
-  return row;
-}
-
 class OdbOutputRepository final : public OutputRepository {
  public:
   explicit OdbOutputRepository(OdbDatabase& db) : db_(db) {}
@@ -135,20 +85,7 @@ class OdbOutputRepository final : public OutputRepository {
                                   OutputQ::party_id == row.party_id && OutputQ::task_name == row.task_name &&
                                   OutputQ::attempt == row.attempt && OutputQ::kind == row.kind &&
                                   OutputQ::output_key == row.output_key);
-      OutputRecord r;
-      r.job_id = row.job_id;
-      r.role = row.role;
-      r.party_id = row.party_id;
-      r.task_name = row.task_name;
-      r.attempt = row.attempt;
-      r.kind = row.kind;
-      r.output_key = row.output_key;
-      r.path = row.path;
-      r.schema_json = row.schema_json;
-      r.row_count = row.row_count;
-      r.type_name = row.type_name;
-      r.meta_json = row.meta_json;
-      r.created_ms = row.created_ms;
+      OutputRecord r = ToRecord(row);
       d.persist(r);
       return Status::OK();
     });

@@ -29,59 +29,37 @@ void RegisterAdminRoutes(http::Router& router, JobApiDeps d) {
   router.Add("POST", "/v2/admin/job/stop",
              {"application", "Admin: stop any job (forwarded to its scheduler), recording who and why.",
               "job_id, reason (required), stop_status (canceled|failed)"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
-               auto reason = RequireString(*args, "reason");
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
+               auto reason = RequireString(args, "reason");
                if (!id.ok()) return JsonError(id.status());
                if (!reason.ok()) return JsonError(reason.status());
-               std::string status_s = OptionalString(*args, "stop_status").value_or("");
+               std::string status_s = OptionalString(args, "stop_status").value_or("");
                if (status_s.empty()) status_s = "canceled";
-               auto status = ParseJobStatus(status_s);
-               if (!status.ok()) return JsonError(status.status());
-               std::string full = "stopped by admin " + Caller(req) + ": " + *reason;
-               bj::object body{{"job_id", *id}, {"stop_status", status_s}, {"reason", full}};
-               HttpResponse r = AtScheduler(d, *id, "/v2/scheduler/job/stop", body, [&]() -> HttpResponse {
-                 Status s = d.scheduler->Stop(*id, *status, full);
-                 if (!s.ok()) return JsonError(s);
-                 return JsonOk(bj::object{{"job_id", *id}, {"status", status_s}});
-               });
+               HttpResponse r = StopAtScheduler(d, *id, status_s, "stopped by admin " + Caller(req) + ": " + *reason);
                Audit(req, "job.stop", *id, *reason, std::to_string(r.status));
                return r;
-             });
+             }));
   router.Add("POST", "/v2/admin/job/rerun",
              {"application", "Admin: rerun any ended job (or from a component), recording who and why.",
               "job_id, reason (required), component_name"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
-               auto reason = RequireString(*args, "reason");
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
+               auto reason = RequireString(args, "reason");
                if (!id.ok()) return JsonError(id.status());
                if (!reason.ok()) return JsonError(reason.status());
-               std::string component = OptionalString(*args, "component_name").value_or("");
-               bj::object body{{"job_id", *id}, {"component_name", component}};
-               HttpResponse r = AtScheduler(d, *id, "/v2/scheduler/job/rerun", body, [&]() -> HttpResponse {
-                 auto rerun = d.scheduler->Rerun(*id, component);
-                 if (!rerun.ok()) return JsonError(rerun.status());
-                 bj::array names;
-                 for (const auto& n : *rerun) names.emplace_back(n);
-                 return JsonOk(bj::object{{"job_id", *id}, {"tasks", std::move(names)}});
-               });
+               HttpResponse r = RerunAtScheduler(d, *id, OptionalString(args, "component_name").value_or(""));
                Audit(req, "job.rerun", *id, *reason, std::to_string(r.status));
                return r;
-             });
+             }));
   router.Add("GET", "/v2/admin/jobs/stuck",
              {"application",
               "Admin: jobs waiting longer than a threshold (with their waiting reason) and running task attempts "
               "whose heartbeats are stale.",
               "waiting_longer_than_s (default 600), heartbeat_older_than_s (default 60)"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto waiting_s = OptionalInt(*args, "waiting_longer_than_s", 600, 0, 31536000);
-               auto heartbeat_s = OptionalInt(*args, "heartbeat_older_than_s", 60, 0, 31536000);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto waiting_s = OptionalInt(args, "waiting_longer_than_s", 600, 0, 31536000);
+               auto heartbeat_s = OptionalInt(args, "heartbeat_older_than_s", 60, 0, 31536000);
                if (!waiting_s.ok()) return JsonError(waiting_s.status());
                if (!heartbeat_s.ok()) return JsonError(heartbeat_s.status());
                const std::int64_t now = d.clock->NowMs();
@@ -108,22 +86,20 @@ void RegisterAdminRoutes(http::Router& router, JobApiDeps d) {
                                             {"launched_by", a.launched_by}, {"heartbeat_age_s", (now - last) / 1000}});
                }
                return JsonOk(bj::object{{"waiting", std::move(stuck_waiting)}, {"stale_heartbeats", std::move(stale)}});
-             });
+             }));
   router.Add("POST", "/v2/admin/resource/release",
              {"application", "Admin: release every allocation this party holds for a job, recording who and why.",
               "job_id, reason (required)"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
-               auto reason = RequireString(*args, "reason");
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
+               auto reason = RequireString(args, "reason");
                if (!id.ok()) return JsonError(id.status());
                if (!reason.ok()) return JsonError(reason.status());
-               auto released = d.participant->ReleaseResourcesByHand(*id, *reason + " (by " + Caller(req) + ")");
+               auto released = d.participant->resources().ReleaseByHand(*id, *reason + " (by " + Caller(req) + ")");
                if (!released.ok()) return JsonError(released.status());
                Audit(req, "resource.release", *id, *reason, "released=" + std::to_string(*released));
                return JsonOk(bj::object{{"job_id", *id}, {"released", *released}});
-             });
+             }));
   router.Add("GET", "/v2/admin/drain", {"application", "Admin: is this server draining?", ""},
              [d](const HttpRequest&) -> HttpResponse {
                return JsonOk(bj::object{{"draining", d.server_state->draining()},
@@ -135,11 +111,9 @@ void RegisterAdminRoutes(http::Router& router, JobApiDeps d) {
               "Admin: drain this server (no new job is submitted or admitted here; running jobs finish) or end "
               "draining.",
               "drain (true|false, required), reason"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               if (!args->contains("drain")) return JsonError(InvalidArgumentError("missing required argument 'drain' (true or false)"));
-               const bj::value& v = args->at("drain");
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               if (!args.contains("drain")) return JsonError(InvalidArgumentError("missing required argument 'drain' (true or false)"));
+               const bj::value& v = args.at("drain");
                bool drain = false;
                if (v.is_bool()) {
                  drain = v.as_bool();
@@ -148,12 +122,12 @@ void RegisterAdminRoutes(http::Router& router, JobApiDeps d) {
                } else {
                  return JsonError(InvalidArgumentError("'drain' must be true or false"));
                }
-               std::string reason = OptionalString(*args, "reason").value_or("");
+               std::string reason = OptionalString(args, "reason").value_or("");
                if (reason.empty()) reason = "maintenance";
                d.server_state->SetDraining(drain, reason + " (by " + Caller(req) + ")", d.clock->NowMs());
                Audit(req, drain ? "server.drain" : "server.undrain", "", reason, "ok");
                return JsonOk(bj::object{{"draining", drain}, {"reason", d.server_state->reason()}});
-             });
+             }));
 }
 
 }  // namespace fedflow::api

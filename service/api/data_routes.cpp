@@ -60,13 +60,11 @@ void RegisterDataRoutes(http::Router& router, data::TableService& tables) {
   router.Add("POST", "/v2/data/component/upload",
              {"application", "Upload a CSV file that is on the server (FATE 1.x or 2.x upload conf) as a table.",
               std::string("file (on the server, under data.import_roots), ") + kUploadParams},
-             [&tables](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto request = data::ParseTableRequest(*args, true);
+             WithArgs([&tables](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto request = data::ParseTableRequest(args, true);
                if (!request.ok()) return JsonError(request.status());
-               return TableAnswer(req, "table.upload", KeyOf(*args), tables.Upload(*request, nullptr));
-             });
+               return TableAnswer(req, "table.upload", KeyOf(args), tables.Upload(*request, nullptr));
+             }));
   http::RouteDoc upload_file_doc{"application",
                                  "Upload the CSV in the request body as a table (parameters in the query string); the "
                                  "body is streamed to disk, up to limits.max_upload_bytes.",
@@ -94,12 +92,10 @@ void RegisterDataRoutes(http::Router& router, data::TableService& tables) {
   router.Add("GET", "/v2/data/download",
              {"application", "A table's rows: tar.gz of CSV + meta (FATE), or the CSV (format=csv).",
               "namespace, name, format (tar|csv)"},
-             [&tables](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto ns = RequireString(*args, "namespace");
-               auto name = RequireString(*args, "name");
-               std::string format = OptionalString(*args, "format").value_or("");
+             WithArgs([&tables](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto ns = RequireString(args, "namespace");
+               auto name = RequireString(args, "name");
+               std::string format = OptionalString(args, "format").value_or("");
                if (!ns.ok()) return JsonError(ns.status());
                if (!name.ok()) return JsonError(name.status());
                if (!format.empty() && format != "csv" && format != "tar") {
@@ -125,48 +121,42 @@ void RegisterDataRoutes(http::Router& router, data::TableService& tables) {
                r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + base + ".tar.gz\"");
                r.body = std::move(*archive);
                return r;
-             });
+             }));
   router.Add("POST", "/v2/table/bind/path",
              {"application", "Register an existing CSV file on the server as a table, without copying it.",
               "namespace, name, path (under data.import_roots), head, delimiter, id_column, label_column, drop"},
-             [&tables](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto request = data::ParseTableRequest(*args, true);
+             WithArgs([&tables](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto request = data::ParseTableRequest(args, true);
                if (!request.ok()) return JsonError(request.status());
-               return TableAnswer(req, "table.bind", KeyOf(*args), tables.BindPath(*request));
-             });
+               return TableAnswer(req, "table.bind", KeyOf(args), tables.BindPath(*request));
+             }));
   router.Add("POST", "/v2/table/bind/mysql",
              {"application", "Register a MySQL/MariaDB table as a table, without copying it (checked at bind).",
               "namespace, name, address {host, port, socket, user, password, db, table}, id_column, label_column, drop"},
-             [&tables](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto request = data::ParseTableRequest(*args, false);
+             WithArgs([&tables](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto request = data::ParseTableRequest(args, false);
                if (!request.ok()) return JsonError(request.status());
-               const bj::value* address = args->if_contains("address");
+               const bj::value* address = args.if_contains("address");
                if (!address || !address->is_object()) {
                  return JsonError(InvalidArgumentError("missing 'address': {host, port, user, password, db, table}"));
                }
                auto parsed = data::MysqlAddress::FromJson(address->as_object());
                if (!parsed.ok()) return JsonError(parsed.status().WithContext("address"));
-               return TableAnswer(req, "table.bind", KeyOf(*args), tables.BindMysql(*request, *parsed));
-             });
+               return TableAnswer(req, "table.bind", KeyOf(args), tables.BindMysql(*request, *parsed));
+             }));
   router.Add("GET", "/v2/table/query",
              {"application", "A table's engine, location, schema and count; display=true adds its first rows.",
               "namespace, name, display, limit (default 10, max 1000)"},
-             [&tables](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto ns = RequireString(*args, "namespace");
-               auto name = RequireString(*args, "name");
-               auto limit = OptionalInt(*args, "limit", 10, 1, 1000);
-               std::string display = OptionalString(*args, "display").value_or("");
+             WithArgs([&tables](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto ns = RequireString(args, "namespace");
+               auto name = RequireString(args, "name");
+               auto limit = OptionalInt(args, "limit", 10, 1, 1000);
+               std::string display = OptionalString(args, "display").value_or("");
                if (!ns.ok()) return JsonError(ns.status());
                if (!name.ok()) return JsonError(name.status());
                if (!limit.ok()) return JsonError(limit.status());
                auto table = tables.Get(*ns, *name);
-               if (!table.ok()) return JsonError(Status(table.status()).set_api_code(7001));
+               if (!table.ok()) return JsonError(Status(table.status()).set_api_code(ApiCode::kTableNotFound));
                bj::object view = data::TableService::View(*table);
                if (display == "true" || display == "1") {
                  auto head = tables.Preview(*table, *limit);
@@ -180,12 +170,10 @@ void RegisterDataRoutes(http::Router& router, data::TableService& tables) {
                  view["display"] = std::move(rows);
                }
                return JsonOk(std::move(view));
-             });
+             }));
   router.Add("GET", "/v2/table/list", {"application", "This party's tables, of one namespace or all.", "namespace"},
-             [&tables](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               std::string ns = OptionalString(*args, "namespace").value_or("");
+             WithArgs([&tables](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               std::string ns = OptionalString(args, "namespace").value_or("");
                if (!ns.empty()) {
                  Status valid = data::CheckTableName(ns, "x");
                  if (!valid.ok()) return JsonError(valid);
@@ -195,19 +183,17 @@ void RegisterDataRoutes(http::Router& router, data::TableService& tables) {
                bj::array out;
                for (const auto& t : *rows) out.push_back(data::TableService::View(t));
                return JsonOk(bj::object{{"count", out.size()}, {"data", std::move(out)}});
-             });
+             }));
   router.Add("POST", "/v2/table/delete",
              {"application", "Delete a table (an upload's data goes with it; bound sources are left alone).",
               "namespace, name"},
-             [&tables](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto ns = RequireString(*args, "namespace");
-               auto name = RequireString(*args, "name");
+             WithArgs([&tables](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto ns = RequireString(args, "namespace");
+               auto name = RequireString(args, "name");
                if (!ns.ok()) return JsonError(ns.status());
                if (!name.ok()) return JsonError(name.status());
                return TableAnswer(req, "table.delete", *ns + "." + *name, tables.Delete(*ns, *name));
-             });
+             }));
 }
 
 }  // namespace fedflow::api

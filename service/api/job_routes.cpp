@@ -9,9 +9,11 @@
 #include "proto/status_names.hpp"
 #include "service/api/request_args.hpp"
 #include "service/api/views.hpp"
+#include "proto/fedflow/partner.pb.h"
 #include "service/dsl/job_planner.hpp"
 #include "service/dsl/spec_json.hpp"
 #include "service/http/envelope.hpp"
+#include "service/interconnect/partner_contract.hpp"
 #include "service/json/json.hpp"
 
 namespace fedflow::api {
@@ -113,7 +115,7 @@ HttpResponse FederatedStatus(const JobApiDeps& d, const std::string& job_id) {
     if (!scheduler_party.ok()) return JsonError(scheduler_party.status());
     return JsonError(Status(StatusCode::kNotFound, "job " + job_id + " is scheduled by party " + *scheduler_party +
                                                        ": ask its server for the federated status")
-                         .set_api_code(1001));
+                         .set_api_code(ApiCode::kJobNotFound));
   }
   auto spec = d.scheduler->SpecOf(*job);
   auto attempts = d.schedule->ListAllTasks(job_id);
@@ -167,25 +169,53 @@ HttpResponse FederatedStatus(const JobApiDeps& d, const std::string& job_id) {
 StatusOr<std::string> SchedulerPartyOf(const JobApiDeps& d, const std::string& job_id) {
   auto rows = d.jobs->ListByJob(job_id);
   if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status(StatusCode::kNotFound, "job " + job_id + " does not exist at party " + d.party_id).set_api_code(1001);
+  if (rows->empty()) return Status(StatusCode::kNotFound, "job " + job_id + " does not exist at party " + d.party_id).set_api_code(ApiCode::kJobNotFound);
   return rows->front().scheduler_party_id;
 }
 
-HttpResponse AtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& path, const bj::object& body,
+HttpResponse AtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& path, const std::string& body,
                          const std::function<HttpResponse()>& local) {
   auto scheduled = d.schedule->GetJob(job_id);
   if (scheduled.ok()) return local();
   auto scheduler_party = SchedulerPartyOf(d, job_id);
   if (!scheduler_party.ok()) return JsonError(scheduler_party.status());
   if (*scheduler_party == d.party_id) return JsonError(scheduled.status());
-  auto replies = d.parties->Send({{*scheduler_party, path, json::Dump(body), interconnect::NewCommandKey(job_id, "fwd")}});
+  auto replies = d.parties->Send({{*scheduler_party, path, body, interconnect::NewCommandKey(job_id, "fwd")}});
   if (!replies[0].status.ok()) return JsonError(replies[0].status);
   return JsonOk(replies[0].data, "forwarded to scheduler party " + *scheduler_party);
 }
 
+HttpResponse StopAtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& stop_status,
+                             const std::string& reason) {
+  auto status = ParseJobStatus(stop_status);
+  if (!status.ok()) return JsonError(status.status());
+  contract::SchedulerStopJob forward;
+  forward.set_job_id(job_id);
+  forward.set_stop_status(stop_status);
+  forward.set_reason(reason);
+  return AtScheduler(d, job_id, interconnect::paths::kSchedulerStop, interconnect::ToJson(forward), [&]() -> HttpResponse {
+    Status s = d.scheduler->Stop(job_id, *status, reason);
+    if (!s.ok()) return JsonError(s);
+    return JsonOk(bj::object{{"job_id", job_id}, {"status", stop_status}});
+  });
+}
+
+HttpResponse RerunAtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& component) {
+  contract::SchedulerRerunJob forward;
+  forward.set_job_id(job_id);
+  forward.set_component_name(component);
+  return AtScheduler(d, job_id, interconnect::paths::kSchedulerRerun, interconnect::ToJson(forward), [&]() -> HttpResponse {
+    auto rerun = d.scheduler->Rerun(job_id, component);
+    if (!rerun.ok()) return JsonError(rerun.status());
+    bj::array names;
+    for (const auto& n : *rerun) names.emplace_back(n);
+    return JsonOk(bj::object{{"job_id", job_id}, {"tasks", std::move(names)}});
+  });
+}
+
 StatusOr<JobSpec> ParseJobBody(const bj::object& args, const JobApiDeps& d) {
   auto spec = dsl::PlanSubmission(args, d.party_id, d.plan_context());
-  if (!spec.ok()) return Status(spec.status()).set_api_code(1000);
+  if (!spec.ok()) return Status(spec.status()).set_api_code(ApiCode::kJobParamsError);
   return spec;
 }
 
@@ -193,13 +223,11 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
   const http::RouteDoc submit_doc{"application",
                                   "Submit a job (FATE 1.x DSL + runtime conf, or a FATE-Flow 2.x DAG); answers its job_id.",
                                   "dsl + runtime_conf (objects), or dag_schema (object or YAML text); header user_name"};
-  auto submit = [d](const HttpRequest& req) -> HttpResponse {
-    auto args = Args(req);
-    if (!args.ok()) return JsonError(Status(args.status()).set_api_code(1000));
-    auto spec = ParseJobBody(*args, d);
+  auto submit = WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+    auto spec = ParseJobBody(args, d);
     if (!spec.ok()) return JsonError(spec.status());
     spec->set_user_name(req.Header("user_name"));
-    spec->set_description(OptionalString(*args, "description").value_or(""));
+    spec->set_description(OptionalString(args, "description").value_or(""));
     auto result = d.scheduler->Submit(std::move(spec).value());
     if (!result.ok()) return JsonError(result.status());
     bj::object data = PlanView(result->spec);
@@ -207,24 +235,20 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
     data["model_id"] = result->spec.params().model_id().empty() ? result->job_id : result->spec.params().model_id();
     data["model_version"] = result->spec.params().model_version().empty() ? "0" : result->spec.params().model_version();
     return JsonOk(std::move(data), "success", bj::object{{"job_id", result->job_id}});
-  };
+  }, ApiCode::kJobParamsError);
   router.Add("POST", "/v2/job/submit", submit_doc, submit);
 
   router.Add("POST", "/v2/job/plan",
              {"application", "Dry run: validate a job and answer the per-party task plan without creating it.",
               "dsl + runtime_conf, or dag_schema"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(Status(args.status()).set_api_code(1000));
-               auto spec = ParseJobBody(*args, d);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto spec = ParseJobBody(args, d);
                if (!spec.ok()) return JsonError(spec.status());
                return JsonOk(PlanView(*spec));
-             });
+             }, ApiCode::kJobParamsError));
 
-  auto query = [d](const HttpRequest& req) -> HttpResponse {
-    auto args = Args(req);
-    if (!args.ok()) return JsonError(args.status());
-    auto filter = FilterOf(*args);
+  auto query = WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+    auto filter = FilterOf(args);
     if (!filter.ok()) return JsonError(filter.status());
     filter->limit = 1000;
     auto rows = d.jobs->List(*filter);
@@ -232,10 +256,10 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
     bj::array out;
     for (const auto& r : *rows) out.push_back(JobView(r));
     if (out.empty() && !filter->job_id.empty()) {
-      return JsonError(Status(StatusCode::kNotFound, "no job " + filter->job_id + " at party " + d.party_id).set_api_code(1001));
+      return JsonError(Status(StatusCode::kNotFound, "no job " + filter->job_id + " at party " + d.party_id).set_api_code(ApiCode::kJobNotFound));
     }
     return JsonOk(std::move(out));
-  };
+  });
   const http::RouteDoc query_doc{"application", "This party's rows of jobs matching the filters.",
                                  "job_id, role, party_id, status", /*quick_read=*/true};
   router.Add("GET", "/v2/job/query", query_doc, query);
@@ -244,14 +268,12 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
   router.Add("GET", "/v2/job/list/query",
              {"application", "Page through this party's jobs, newest first.",
               "limit (default 20), page (from 1), job_id, role, party_id, status (list), order (desc|asc)"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto filter = FilterOf(*args);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto filter = FilterOf(args);
                if (!filter.ok()) return JsonError(filter.status());
-               auto limit = OptionalInt(*args, "limit", 20, 1, 1000);
-               auto page = OptionalInt(*args, "page", 1, 1, 1000000);
-               std::string order = OptionalString(*args, "order").value_or("?");
+               auto limit = OptionalInt(args, "limit", 20, 1, 1000);
+               auto page = OptionalInt(args, "page", 1, 1, 1000000);
+               std::string order = OptionalString(args, "order").value_or("?");
                if (!limit.ok()) return JsonError(limit.status());
                if (!page.ok()) return JsonError(page.status());
                if (order != "" && order != "desc" && order != "asc") {
@@ -267,21 +289,19 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                bj::array out;
                for (const auto& r : *rows) out.push_back(JobView(r));
                return JsonOk(bj::object{{"count", *count}, {"data", std::move(out)}});
-             });
+             }));
 
   router.Add("GET", "/v2/job/task/query",
              {"application", "This party's task attempts of a job (latest attempt of each, or all with all=true).",
               "job_id (required), role, party_id, task_name, status, all"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
-               auto role = OptionalString(*args, "role").value_or("");
-               auto party = OptionalString(*args, "party_id").value_or("");
-               auto task = OptionalString(*args, "task_name").value_or("");
-               auto status = OptionalString(*args, "status").value_or("");
-               bool all = OptionalString(*args, "all").value_or("") == "true";
+               auto role = OptionalString(args, "role").value_or("");
+               auto party = OptionalString(args, "party_id").value_or("");
+               auto task = OptionalString(args, "task_name").value_or("");
+               auto status = OptionalString(args, "status").value_or("");
+               bool all = OptionalString(args, "all").value_or("") == "true";
                auto rows = d.tasks->ListByJob(*id);
                if (!rows.ok()) return JsonError(rows.status());
                std::map<std::string, int> latest;
@@ -299,81 +319,61 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                  out.push_back(TaskAttemptView(r));
                }
                if (rows->empty()) {
-                 return JsonError(Status(StatusCode::kNotFound, "job " + *id + " has no tasks at party " + d.party_id).set_api_code(1001));
+                 return JsonError(Status(StatusCode::kNotFound, "job " + *id + " has no tasks at party " + d.party_id).set_api_code(ApiCode::kJobNotFound));
                }
                return JsonOk(std::move(out));
-             });
+             }));
 
   router.Add("GET", "/v2/job/status",
              {"application",
               "fedflow: the federated view of a job at its scheduler: every party's status of every task attempt, "
               "with the party and reason of each failure.",
               "job_id (required)"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
                return FederatedStatus(d, *id);
-             });
+             }));
 
   router.Add("POST", "/v2/job/stop",
              {"application", "Stop a job at every party (default status canceled). Idempotent.",
               "job_id (required), stop_status (canceled|failed), reason"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
-               std::string status_s = OptionalString(*args, "stop_status").value_or("");
+               std::string status_s = OptionalString(args, "stop_status").value_or("");
                if (status_s.empty()) status_s = "canceled";
                auto status = ParseJobStatus(status_s);
                if (!status.ok()) return JsonError(status.status());
-               std::string reason = OptionalString(*args, "reason").value_or("");
+               std::string reason = OptionalString(args, "reason").value_or("");
                if (reason.empty()) reason = "stopped by " + (req.Header("user_name").empty() ? "user" : req.Header("user_name"));
-               bj::object body{{"job_id", *id}, {"stop_status", status_s}, {"reason", reason}};
-               return AtScheduler(d, *id, "/v2/scheduler/job/stop", body, [&]() -> HttpResponse {
-                 Status s = d.scheduler->Stop(*id, *status, reason);
-                 if (!s.ok()) return JsonError(s);
-                 return JsonOk(bj::object{{"job_id", *id}, {"status", status_s}});
-               });
-             });
+               return StopAtScheduler(d, *id, status_s, reason);
+             }));
 
   router.Add("POST", "/v2/job/rerun",
              {"application",
               "Rerun an ended job: its unsuccessful tasks, or component_name and everything downstream of it.",
               "job_id (required), component_name"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
-               std::string component = OptionalString(*args, "component_name").value_or("");
-               bj::object body{{"job_id", *id}, {"component_name", component}};
-               return AtScheduler(d, *id, "/v2/scheduler/job/rerun", body, [&]() -> HttpResponse {
-                 auto rerun = d.scheduler->Rerun(*id, component);
-                 if (!rerun.ok()) return JsonError(rerun.status());
-                 bj::array names;
-                 for (const auto& n : *rerun) names.emplace_back(n);
-                 return JsonOk(bj::object{{"job_id", *id}, {"tasks", std::move(names)}});
-               });
-             });
+               std::string component = OptionalString(args, "component_name").value_or("");
+               return RerunAtScheduler(d, *id, component);
+             }));
 
   auto original = [d](const char* what) {
-    return [d, what](const HttpRequest& req) -> HttpResponse {
-      auto args = Args(req);
-      if (!args.ok()) return JsonError(args.status());
-      auto id = RequireJobId(*args);
+    return WithArgs([d, what](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+      auto id = RequireJobId(args);
       if (!id.ok()) return JsonError(id.status());
       auto rows = d.jobs->ListByJob(*id);
       if (!rows.ok()) return JsonError(rows.status());
-      if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(1001));
+      if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(ApiCode::kJobNotFound));
       auto spec = dsl::SpecFromJson(rows->front().plan_json);
       if (!spec.ok()) return JsonError(spec.status());
       auto parsed = json::Parse(std::string(what) == "dsl" ? spec->dsl_json() : spec->conf_json(), what);
       if (!parsed.ok()) return JsonError(parsed.status());
       return JsonOk(*parsed);
-    };
+    });
   };
   router.Add("GET", "/v2/job/dsl", {"application", "The DSL the job was submitted with.", "job_id (required)"},
              original("dsl"));
@@ -383,18 +383,16 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
   router.Add("GET", "/v2/job/task/list/query",
              {"application", "Page through this party's task attempts of a job.",
               "job_id (required), limit (default 20), page (from 1), role, party_id, task_name"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
-               auto limit = OptionalInt(*args, "limit", 20, 1, 1000);
-               auto page = OptionalInt(*args, "page", 1, 1, 1000000);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
+               auto limit = OptionalInt(args, "limit", 20, 1, 1000);
+               auto page = OptionalInt(args, "page", 1, 1, 1000000);
                if (!id.ok()) return JsonError(id.status());
                if (!limit.ok()) return JsonError(limit.status());
                if (!page.ok()) return JsonError(page.status());
-               std::string role = OptionalString(*args, "role").value_or("");
-               std::string party = OptionalString(*args, "party_id").value_or("");
-               std::string task = OptionalString(*args, "task_name").value_or("");
+               std::string role = OptionalString(args, "role").value_or("");
+               std::string party = OptionalString(args, "party_id").value_or("");
+               std::string task = OptionalString(args, "task_name").value_or("");
                auto rows = d.tasks->ListByJob(*id);
                if (!rows.ok()) return JsonError(rows.status());
                std::vector<orm::TaskAttemptRow> selected;
@@ -410,13 +408,11 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                  out.push_back(TaskAttemptView(selected[i]));
                }
                return JsonOk(bj::object{{"count", selected.size()}, {"data", std::move(out)}});
-             });
+             }));
 
   router.Add("POST", "/v2/job/queue/clean",
              {"application", "Stop (as canceled) every waiting job this party schedules.", ""},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
                auto waiting = d.schedule->ListJobsByStatus({JOB_STATUS_WAITING}, 100000);
                if (!waiting.ok()) return JsonError(waiting.status());
                bj::object result;
@@ -425,23 +421,21 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                  result[job.job_id] = s.ok() ? "canceled" : s.message();
                }
                return JsonOk(std::move(result));
-             });
+             }));
 
   router.Add("POST", "/v2/job/clean",
              {"application",
               "Forget an ended job at this party: its rows, resource ledger and task directories (logs stay). A "
               "job still running is stopped first.",
               "job_id (required)"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
                auto local = d.jobs->ListByJob(*id);
                auto scheduled = d.schedule->GetJob(*id);
                if (!local.ok()) return JsonError(local.status());
                if (local->empty() && !scheduled.ok()) {
-                 return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(1001));
+                 return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(ApiCode::kJobNotFound));
                }
                if (scheduled.ok()) {
                  if (!IsEndStatus(scheduled->status)) {
@@ -451,21 +445,19 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                  Status forgotten = d.scheduler->Forget(*id);
                  if (!forgotten.ok()) return JsonError(forgotten);
                }
-               auto removed = d.participant->CleanJob(*id);
+               auto removed = d.participant->jobs().Clean(*id);
                if (!removed.ok()) return JsonError(removed.status());
                return JsonOk(bj::object{{"job_id", *id}, {"rows_removed", *removed}, {"scheduler_rows_removed", scheduled.ok()}});
-             });
+             }));
 
   router.Add("GET", "/v2/job/data/view",
              {"application", "The tables each party's Reader components read in a job.", "job_id (required)"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
                auto rows = d.jobs->ListByJob(*id);
                if (!rows.ok()) return JsonError(rows.status());
-               if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(1001));
+               if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(ApiCode::kJobNotFound));
                auto spec = dsl::SpecFromJson(rows->front().plan_json);
                if (!spec.ok()) return JsonError(spec.status());
                bj::object view;
@@ -488,20 +480,18 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                  }
                }
                return JsonOk(bj::object{{"job_id", *id}, {"data_view", std::move(view)}});
-             });
+             }));
 
   router.Add("POST", "/v2/job/notes/add",
              {"application", "Set the notes (description) of this party's job rows.",
               "job_id (required), notes (required), role, party_id"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
-               auto notes = RequireString(*args, "notes");
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
+               auto notes = RequireString(args, "notes");
                if (!id.ok()) return JsonError(id.status());
                if (!notes.ok()) return JsonError(notes.status());
-               std::string role = OptionalString(*args, "role").value_or("");
-               std::string party = OptionalString(*args, "party_id").value_or("");
+               std::string role = OptionalString(args, "role").value_or("");
+               std::string party = OptionalString(args, "party_id").value_or("");
                auto rows = d.jobs->ListByJob(*id);
                if (!rows.ok()) return JsonError(rows.status());
                int updated = 0;
@@ -511,21 +501,19 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                  if (!s.ok()) return JsonError(s);
                  ++updated;
                }
-               if (updated == 0) return JsonError(Status(StatusCode::kNotFound, "no matching row of job " + *id + " at party " + d.party_id).set_api_code(1001));
+               if (updated == 0) return JsonError(Status(StatusCode::kNotFound, "no matching row of job " + *id + " at party " + d.party_id).set_api_code(ApiCode::kJobNotFound));
                return JsonOk(bj::object{{"job_id", *id}, {"updated", updated}});
-             });
+             }));
 
   router.Add("GET", "/v2/job/dag/dependency",
              {"application", "The job's component graph: components, modules and the data/model edges between them.",
               "job_id (required)"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
                auto rows = d.jobs->ListByJob(*id);
                if (!rows.ok()) return JsonError(rows.status());
-               if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(1001));
+               if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(ApiCode::kJobNotFound));
                auto spec = dsl::SpecFromJson(rows->front().plan_json);
                if (!spec.ok()) return JsonError(spec.status());
                bj::array components;
@@ -546,77 +534,7 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                return JsonOk(bj::object{{"component_list", std::move(components)},
                                         {"component_module", std::move(modules)},
                                         {"dependencies", std::move(dependencies)}});
-             });
-}
-
-namespace {
-
-/// Stop and rerun requests reach the scheduler only from parties of the job.
-Status SenderIsMember(const JobApiDeps& d, const HttpRequest& req, const std::string& job_id) {
-  if (req.internal) return Status::OK();
-  return d.participant->CheckCommandSender(job_id, req.Header("x-fedflow-src-party"), true);
-}
-
-}  // namespace
-
-void RegisterSchedulerRoutes(http::Router& router, JobApiDeps d) {
-  router.Add("POST", "/v2/scheduler/job/stop",
-             {"interconnect", "Stop a job this party schedules (sent by another participant).",
-              "job_id, stop_status, reason"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
-               if (!id.ok()) return JsonError(id.status());
-               if (Status member = SenderIsMember(d, req, *id); !member.ok()) return JsonError(member);
-               std::string status_s = OptionalString(*args, "stop_status").value_or("");
-               auto status = ParseJobStatus(status_s.empty() ? "canceled" : status_s);
-               if (!status.ok()) return JsonError(status.status());
-               std::string reason = OptionalString(*args, "reason").value_or("");
-               Status s = d.scheduler->Stop(*id, *status, reason + " (requested by party " +
-                                                             req.Header("x-fedflow-src-party") + ")");
-               if (!s.ok()) return JsonError(s);
-               return JsonOk(bj::object{{"job_id", *id}});
-             });
-  router.Add("POST", "/v2/scheduler/job/rerun",
-             {"interconnect", "Rerun a job this party schedules (sent by another participant).",
-              "job_id, component_name"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
-               if (!id.ok()) return JsonError(id.status());
-               if (Status member = SenderIsMember(d, req, *id); !member.ok()) return JsonError(member);
-               auto rerun = d.scheduler->Rerun(*id, OptionalString(*args, "component_name").value_or(""));
-               if (!rerun.ok()) return JsonError(rerun.status());
-               bj::array names;
-               for (const auto& n : *rerun) names.emplace_back(n);
-               return JsonOk(bj::object{{"job_id", *id}, {"tasks", std::move(names)}});
-             });
-  router.Add("POST", "/v2/scheduler/task/report",
-             {"interconnect", "A participant's hint that a task of a job changed: schedule the job now.", "job_id"},
-             [d](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
-               if (!id.ok()) return JsonError(id.status());
-               // Only a party of the job may hurry its scheduler; the job must be scheduled here.
-               if (!req.internal) {
-                 auto job = d.schedule->GetJob(*id);
-                 if (!job.ok()) return JsonError(job.status());
-                 auto spec = d.scheduler->SpecOf(*job);
-                 if (!spec.ok()) return JsonError(spec.status());
-                 const std::string& sender = req.Header("x-fedflow-src-party");
-                 bool member = false;
-                 for (const auto& party : (*spec)->parties()) member = member || party.party_id() == sender;
-                 if (!member) {
-                   return JsonError(PermissionDeniedError("party " + sender.substr(0, 64) + " is not a party of job " + *id +
-                                                          ": it may not report on it"));
-                 }
-               }
-               if (d.nudge) d.nudge(*id);
-               return JsonOk();
-             });
+             }));
 }
 
 }  // namespace fedflow::api

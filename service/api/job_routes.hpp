@@ -39,15 +39,21 @@ struct JobApiDeps {
 
 /// The party that schedules a job known here (from this party's job rows), or NotFound (1001).
 StatusOr<std::string> SchedulerPartyOf(const JobApiDeps& d, const std::string& job_id);
-/// Runs `local` when this party schedules the job, else forwards `path` with `body` to the job's
-/// scheduler party and relays its answer.
+/// Runs `local` when this party schedules the job, else forwards `path` with `body` (a contract
+/// message as JSON) to the job's scheduler party and relays its answer.
 http::HttpResponse AtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& path,
-                               const boost::json::object& body, const std::function<http::HttpResponse()>& local);
+                               const std::string& body, const std::function<http::HttpResponse()>& local);
+/// Stops a job at its scheduler (here, or forwarded), as canceled, failed or timeout.
+http::HttpResponse StopAtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& stop_status,
+                                   const std::string& reason);
+/// Reruns an ended job at its scheduler (here, or forwarded), optionally from `component`.
+http::HttpResponse RerunAtScheduler(const JobApiDeps& d, const std::string& job_id, const std::string& component);
 /// Parses the job of a submit/plan body: FATE 1.x {dsl, runtime_conf} (or job_dsl and
 /// job_runtime_conf), or FATE-Flow 2.x {dag_schema} (an object, or YAML/JSON text) or a bare DAG.
 StatusOr<JobSpec> ParseJobBody(const boost::json::object& args, const JobApiDeps& d);
 
 void RegisterJobRoutes(http::Router& router, JobApiDeps deps);
+/// /v2/scheduler/...: requests of a job's parties to its scheduler (service/api/scheduler_routes.cpp).
 void RegisterSchedulerRoutes(http::Router& router, JobApiDeps deps);
 
 }  // namespace fedflow::api

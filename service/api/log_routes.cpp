@@ -84,10 +84,8 @@ void RegisterLogRoutes(http::Router& router, const std::string& logs_dir, orm::T
       "attempt (default latest), begin, end (1-based, inclusive), tail, limit";
   router.Add("GET", "/v2/log/query",
              {"application", "Lines of a job's schedule log or of a task attempt's log at this party.", params},
-             [logs_dir, &tasks](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto target = Resolve(*args, logs_dir, tasks);
+             WithArgs([logs_dir, &tasks](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto target = Resolve(args, logs_dir, tasks);
                if (!target.ok()) return JsonError(target.status());
                std::int64_t total = 0;
                auto lines = files::ReadLines(target->path, target->range, &total);
@@ -95,23 +93,19 @@ void RegisterLogRoutes(http::Router& router, const std::string& logs_dir, orm::T
                bj::array out;
                for (const auto& l : *lines) out.push_back(bj::object{{"line_num", l.number}, {"content", l.text}});
                return JsonOk(bj::object{{"file", target->relative}, {"total_lines", total}, {"lines", std::move(out)}});
-             });
+             }));
   router.Add("GET", "/v2/log/count", {"application", "Number of lines a /v2/log/query would select.", params},
-             [logs_dir, &tasks](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto target = Resolve(*args, logs_dir, tasks);
+             WithArgs([logs_dir, &tasks](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto target = Resolve(args, logs_dir, tasks);
                if (!target.ok()) return JsonError(target.status());
                target->range.limit = INT64_MAX / 2;
                std::int64_t total = 0;
                auto lines = files::ReadLines(target->path, target->range, &total);
                if (!lines.ok()) return JsonError(lines.status());
                return JsonOk(static_cast<std::int64_t>(lines->size()));
-             });
-  auto download = [logs_dir](const HttpRequest& req) -> HttpResponse {
-    auto args = Args(req);
-    if (!args.ok()) return JsonError(args.status());
-    auto id = RequireJobId(*args);
+             }));
+  auto download = WithArgs([logs_dir](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+    auto id = RequireJobId(args);
     if (!id.ok()) return JsonError(id.status());
     auto dir = files::PathUnder(logs_dir, {*id});
     if (!dir.ok()) return JsonError(dir.status());
@@ -122,7 +116,7 @@ void RegisterLogRoutes(http::Router& router, const std::string& logs_dir, orm::T
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"job_" + *id + "_log.tar.gz\"");
     r.body = std::move(archive).value();
     return r;
-  };
+  });
   const http::RouteDoc download_doc{"application", "This party's logs of a job as job_<id>_log.tar.gz.", "job_id (required)"};
   router.Add("POST", "/v2/job/log/download", download_doc, download);
   router.Add("GET", "/v2/job/log/download", download_doc, download);
@@ -131,20 +125,18 @@ void RegisterLogRoutes(http::Router& router, const std::string& logs_dir, orm::T
   router.Add("GET", "/v2/admin/server/log",
              {"application", "Admin: lines of this server's own logs (server, error, audit or access).",
               "log_type (server|error|audit|access, default server), begin, end, tail, limit, contains"},
-             [logs_dir](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               std::string type = OptionalString(*args, "log_type").value_or("");
+             WithArgs([logs_dir](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               std::string type = OptionalString(args, "log_type").value_or("");
                if (type.empty()) type = "server";
                if (type != "server" && type != "error" && type != "audit" && type != "access") {
                  return JsonError(InvalidArgumentError("unknown log_type '" + type.substr(0, 32) +
                                                        "': use server, error, audit or access"));
                }
                files::LineRange range;
-               auto begin = OptionalInt(*args, "begin", 1, 1, INT64_MAX / 2);
-               auto end = OptionalInt(*args, "end", 0, 0, INT64_MAX / 2);
-               auto tail = OptionalInt(*args, "tail", 0, 0, 1000000);
-               auto limit = OptionalInt(*args, "limit", 10000, 1, 1000000);
+               auto begin = OptionalInt(args, "begin", 1, 1, INT64_MAX / 2);
+               auto end = OptionalInt(args, "end", 0, 0, INT64_MAX / 2);
+               auto tail = OptionalInt(args, "tail", 0, 0, 1000000);
+               auto limit = OptionalInt(args, "limit", 10000, 1, 1000000);
                for (const auto* v : {&begin, &end, &tail, &limit}) {
                  if (!v->ok()) return JsonError(v->status());
                }
@@ -152,7 +144,7 @@ void RegisterLogRoutes(http::Router& router, const std::string& logs_dir, orm::T
                range.end = *end;
                range.tail = *tail;
                range.limit = *limit;
-               range.contains = OptionalString(*args, "contains").value_or("");
+               range.contains = OptionalString(args, "contains").value_or("");
                auto path = files::PathUnder(logs_dir, {"fedflow", type + ".log"});
                if (!path.ok()) return JsonError(path.status());
                std::int64_t total = 0;
@@ -161,7 +153,7 @@ void RegisterLogRoutes(http::Router& router, const std::string& logs_dir, orm::T
                bj::array out;
                for (const auto& l : *lines) out.push_back(bj::object{{"line_num", l.number}, {"content", l.text}});
                return JsonOk(bj::object{{"file", "fedflow/" + type + ".log"}, {"total_lines", total}, {"lines", std::move(out)}});
-             });
+             }));
 }
 
 }  // namespace fedflow::api

@@ -23,13 +23,11 @@ const char* kTask = "job_id, role, party_id, task_name (required), task_version 
 /// A route over one task: parses the reference, runs `body`.
 template <typename Fn>
 http::RouteHandler OnTask(Fn body) {
-  return [body](const HttpRequest& req) -> HttpResponse {
-    auto args = Args(req);
-    if (!args.ok()) return JsonError(args.status());
-    auto task = tracking::TaskRefFromArgs(*args);
+  return WithArgs([body](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+    auto task = tracking::TaskRefFromArgs(args);
     if (!task.ok()) return JsonError(task.status());
-    return body(*task, *args);
-  };
+    return body(*task, args);
+  });
 }
 
 /// Outputs of one kind, narrowed to `output_key` when given; NotFound when none.

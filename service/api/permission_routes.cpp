@@ -130,10 +130,8 @@ void RegisterPermissionRoutes(http::Router& router, orm::PermissionRepository& p
     if (*removed == 0) return JsonError(NotFoundError("no such grant: see /v2/permission/query"));
     return JsonOk(bj::object{{"deleted", *removed}});
   };
-  auto query = [&permissions, enforced](const HttpRequest& req) -> HttpResponse {
-    auto args = Args(req);
-    if (!args.ok()) return JsonError(args.status());
-    auto party = OptionalString(*args, "party_id");
+  auto query = WithArgs([&permissions, enforced](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+    auto party = OptionalString(args, "party_id");
     if (!party.ok()) return JsonError(party.status());
     if (!party->empty() && !IsSafeIdentifier(*party, 64)) {
       return JsonError(InvalidArgumentError("'party_id' must be letters, digits, _ . -"));
@@ -141,7 +139,7 @@ void RegisterPermissionRoutes(http::Router& router, orm::PermissionRepository& p
     auto rows = permissions.List(*party);
     if (!rows.ok()) return JsonError(rows.status());
     return JsonOk(View(*rows, enforced));
-  };
+  });
   for (const std::string prefix : {"/v2/permission", "/v2/permission/resource"}) {
     const bool alias = prefix != "/v2/permission";
     const std::string note = alias ? " (FATE-Flow 2.x resource permission path)" : "";

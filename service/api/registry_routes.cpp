@@ -82,94 +82,82 @@ void RegisterRegistryRoutes(http::Router& router, const std::string& party_id, c
                return JsonOk(std::move(out));
              });
   router.Add("GET", "/v2/server/query", {"application", "One registered server.", "server_name (required)"},
-             [&registry](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto name = RequireName(*args, "server_name");
+             WithArgs([&registry](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto name = RequireName(args, "server_name");
                if (!name.ok()) return JsonError(name.status());
                auto row = registry.GetServer(*name);
-               if (!row.ok()) return JsonError(Status(row.status()).set_api_code(6003));
+               if (!row.ok()) return JsonError(Status(row.status()).set_api_code(ApiCode::kNotFound));
                return JsonOk(ServerView(*row));
-             });
+             }));
   router.Add("POST", "/v2/server/registry",
              {"application", "Register (or update) a third-party server.",
               "server_name, host, port (required), protocol (http|https)"},
-             [&registry, &clock](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto name = RequireName(*args, "server_name");
-               auto host = RequireString(*args, "host");
-               auto port = OptionalInt(*args, "port", 0, 1, 65535);
+             WithArgs([&registry, &clock](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto name = RequireName(args, "server_name");
+               auto host = RequireString(args, "host");
+               auto port = OptionalInt(args, "port", 0, 1, 65535);
                if (!name.ok()) return JsonError(name.status());
                if (!host.ok()) return JsonError(host.status());
                if (!port.ok()) return JsonError(port.status());
-               if (!args->contains("port")) return JsonError(InvalidArgumentError("missing required argument 'port'"));
-               std::string protocol = OptionalString(*args, "protocol").value_or("");
+               if (!args.contains("port")) return JsonError(InvalidArgumentError("missing required argument 'port'"));
+               std::string protocol = OptionalString(args, "protocol").value_or("");
                if (protocol.empty()) protocol = "http";
                if (protocol != "http" && protocol != "https") return JsonError(InvalidArgumentError("'protocol' must be http or https"));
                orm::ServerRow row{*name, *host, static_cast<std::int32_t>(*port), protocol, clock.NowMs(), clock.NowMs()};
                Status s = registry.UpsertServer(row);
                if (!s.ok()) return JsonError(s);
                return JsonOk(ServerView(row));
-             });
+             }));
   router.Add("POST", "/v2/server/delete", {"application", "Remove a registered server and its services.",
                                            "server_name (required)"},
-             [&registry](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto name = RequireName(*args, "server_name");
+             WithArgs([&registry](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto name = RequireName(args, "server_name");
                if (!name.ok()) return JsonError(name.status());
                Status s = registry.DeleteServer(*name);
                if (!s.ok()) return JsonError(s);
                return JsonOk();
-             });
+             }));
   router.Add("GET", "/v2/server/service/query", {"application", "One service of a registered server.",
                                                  "server_name, service_name (required)"},
-             [&registry](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto server = RequireName(*args, "server_name");
-               auto service = RequireName(*args, "service_name");
+             WithArgs([&registry](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto server = RequireName(args, "server_name");
+               auto service = RequireName(args, "service_name");
                if (!server.ok()) return JsonError(server.status());
                if (!service.ok()) return JsonError(service.status());
                auto row = registry.GetService(*server, *service);
                if (!row.ok()) return JsonError(row.status());
                return JsonOk(ServiceView(*row));
-             });
+             }));
   router.Add("POST", "/v2/server/service/registry",
              {"application", "Register (or update) a service of a registered server.",
               "server_name, service_name, uri (required), method, params, data, headers, protocol"},
-             [&registry, &clock](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto server = RequireName(*args, "server_name");
-               auto service = RequireName(*args, "service_name");
-               auto uri = RequireString(*args, "uri");
+             WithArgs([&registry, &clock](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto server = RequireName(args, "server_name");
+               auto service = RequireName(args, "service_name");
+               auto uri = RequireString(args, "uri");
                if (!server.ok()) return JsonError(server.status());
                if (!service.ok()) return JsonError(service.status());
                if (!uri.ok()) return JsonError(uri.status());
-               std::string method = OptionalString(*args, "method").value_or("");
+               std::string method = OptionalString(args, "method").value_or("");
                if (method.empty()) method = "POST";
-               orm::ServiceRow row{*server, *service, *uri, method, JsonField(*args, "params"), JsonField(*args, "data"),
-                                   JsonField(*args, "headers"), OptionalString(*args, "protocol").value_or("http"),
+               orm::ServiceRow row{*server, *service, *uri, method, JsonField(args, "params"), JsonField(args, "data"),
+                                   JsonField(args, "headers"), OptionalString(args, "protocol").value_or("http"),
                                    clock.NowMs(), clock.NowMs()};
                Status s = registry.UpsertService(row);
                if (!s.ok()) return JsonError(s);
                return JsonOk(ServiceView(row));
-             });
+             }));
   router.Add("POST", "/v2/server/service/delete", {"application", "Remove a service of a registered server.",
                                                    "server_name, service_name (required)"},
-             [&registry](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto server = RequireName(*args, "server_name");
-               auto service = RequireName(*args, "service_name");
+             WithArgs([&registry](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto server = RequireName(args, "server_name");
+               auto service = RequireName(args, "service_name");
                if (!server.ok()) return JsonError(server.status());
                if (!service.ok()) return JsonError(service.status());
                Status s = registry.DeleteService(*server, *service);
                if (!s.ok()) return JsonError(s);
                return JsonOk();
-             });
+             }));
 }
 
 void RegisterApiListing(http::Router& router) {

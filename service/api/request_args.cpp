@@ -1,6 +1,7 @@
 #include "service/api/request_args.hpp"
 
 #include "base/ids.hpp"
+#include "service/http/envelope.hpp"
 #include "service/json/json.hpp"
 
 namespace fedflow::api {
@@ -16,6 +17,18 @@ StatusOr<bj::object> Args(const http::HttpRequest& request) {
     for (const auto& kv : body) args[kv.key()] = kv.value();
   }
   return args;
+}
+
+http::RouteHandler WithArgs(ArgsHandler handler, ApiCode api_code) {
+  return [handler = std::move(handler), api_code](const http::HttpRequest& req) -> http::HttpResponse {
+    auto args = Args(req);
+    if (!args.ok()) {
+      Status error = args.status();
+      if (api_code != ApiCode::kSuccess) error.set_api_code(api_code);
+      return http::JsonError(error);
+    }
+    return handler(req, *args);
+  };
 }
 
 StatusOr<std::string> RequireString(const bj::object& args, const std::string& key) {

@@ -8,14 +8,23 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
+
 #include "base/status.hpp"
-#include "service/http/http_types.hpp"
+#include "service/http/router.hpp"
 
 namespace fedflow::api {
 
 /// Query parameters (as strings) overlaid by the JSON body's fields. A body that is not a JSON
 /// object is an InvalidArgument naming line and column.
 StatusOr<boost::json::object> Args(const http::HttpRequest& request);
+
+/// A handler given the request's merged arguments.
+using ArgsHandler = std::function<http::HttpResponse(const http::HttpRequest&, const boost::json::object& args)>;
+/// The one preamble of every route that reads arguments: Args(request), and a 400 naming line
+/// and column when the body is not a JSON object (with `api_code` when set), before `handler`
+/// runs.
+http::RouteHandler WithArgs(ArgsHandler handler, ApiCode api_code = ApiCode::kSuccess);
 
 /// A required string argument (numbers are accepted and printed).
 StatusOr<std::string> RequireString(const boost::json::object& args, const std::string& key);

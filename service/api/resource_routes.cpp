@@ -34,10 +34,8 @@ void RegisterResourceRoutes(http::Router& router, const std::string& engine, orm
               "This party's capacity, held and free cores (derived from the ledger), and the allocations of a job "
               "(or every held one).",
               "job_id"},
-             [engine, &allocations](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto job_id_arg = OptionalJobId(*args);
+             WithArgs([engine, &allocations](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto job_id_arg = OptionalJobId(args);
                if (!job_id_arg.ok()) return JsonError(job_id_arg.status());
                const std::string job_id = *job_id_arg;
                auto capacity = allocations.GetCapacity(engine);
@@ -60,24 +58,22 @@ void RegisterResourceRoutes(http::Router& router, const std::string& engine, orm
                                         {"running_jobs", rows},
                                         {"max_running_jobs", capacity->max_running_jobs},
                                         {"allocations", std::move(out)}});
-             });
+             }));
   router.Add("POST", "/v2/resource/return",
              {"application", "Admin: release every allocation this party holds for a job (recorded in the audit log).",
               "job_id (required), reason"},
-             [&participant](const HttpRequest& req) -> HttpResponse {
-               auto args = Args(req);
-               if (!args.ok()) return JsonError(args.status());
-               auto id = RequireJobId(*args);
+             WithArgs([&participant](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
-               std::string reason = OptionalString(*args, "reason").value_or("");
+               std::string reason = OptionalString(args, "reason").value_or("");
                if (reason.empty()) reason = "no reason given";
-               auto released = participant.ReleaseResourcesByHand(*id, reason);
+               auto released = participant.resources().ReleaseByHand(*id, reason);
                if (!released.ok()) return JsonError(released.status());
                log::Get("audit")->info("action=resource.return job_id={} by={} released={} reason={}", *id,
                                        req.Header("user_name").empty() ? req.remote : req.Header("user_name"),
                                        *released, reason);
                return JsonOk(bj::object{{"job_id", *id}, {"released", *released}});
-             });
+             }));
 }
 
 }  // namespace fedflow::api

@@ -24,13 +24,11 @@ using WorkerHandler = std::function<HttpResponse(const orm::TaskAttemptRow&, con
 
 /// Resolves the attempt from the token, then runs the handler.
 http::RouteHandler ForAttempt(partner::JobParticipant& p, WorkerHandler handler) {
-  return [&p, handler = std::move(handler)](const HttpRequest& req) -> HttpResponse {
-    auto args = Args(req);
-    if (!args.ok()) return JsonError(args.status());
-    auto attempt = p.AttemptOfToken(WorkerToken(req, *args));
+  return WithArgs([&p, handler = std::move(handler)](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+    auto attempt = p.workers().AttemptOfToken(WorkerToken(req, args));
     if (!attempt.ok()) return JsonError(attempt.status());
-    return handler(*attempt, *args);
-  };
+    return handler(*attempt, args);
+  });
 }
 
 StatusOr<bj::array> ArrayArg(const bj::object& args, std::initializer_list<const char*> keys) {

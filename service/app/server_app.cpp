@@ -30,12 +30,14 @@
 #include "service/api/worker_data_routes.hpp"
 #include "service/data/table_service.hpp"
 #include "service/detector/detector.hpp"
+#include "service/executor/process_launcher.hpp"
 #include "service/executor/provider_registry.hpp"
 #include "service/executor/task_executor.hpp"
 #include "service/http/http_client.hpp"
 #include "service/http/http_server.hpp"
 #include "service/http/router.hpp"
 #include "service/interconnect/http_party_client.hpp"
+#include "service/interconnect/partner_contract.hpp"
 #include "service/json/json.hpp"
 #include "service/lifecycle/lifecycle.hpp"
 #include "service/partner/job_participant.hpp"
@@ -86,12 +88,15 @@ struct ServerApp::Impl {
   state::ServerState server_state;
   std::unique_ptr<lifecycle::JobLifecycle> job_lifecycle;
   std::unique_ptr<lifecycle::TaskLifecycle> task_lifecycle;
+  std::unique_ptr<lifecycle::AllocationLifecycle> allocation_lifecycle;
   std::unique_ptr<executor::ProviderRegistry> providers;
   http::Router router;
   std::unique_ptr<http::HttpClient> http_client;
   std::unique_ptr<interconnect::HttpPartyClient> party_client;
+  std::unique_ptr<executor::ProcessLauncher> launcher;
   std::unique_ptr<executor::TaskExecutor> executor;
   std::unique_ptr<partner::JobParticipant> participant;
+  std::unique_ptr<sched::PartnerBreaker> breaker;
   std::unique_ptr<sched::PartnerStub> partner_stub;
   std::unique_ptr<sched::JobScheduler> scheduler;
   std::unique_ptr<sched::SchedulingLoop> loop;
@@ -265,6 +270,7 @@ Status ServerApp::Start() {
   FEDFLOW_RETURN_IF_ERROR(s.SetUpSecurity());
   s.job_lifecycle = std::make_unique<lifecycle::JobLifecycle>(*s.jobs, *s.schedule, s.clock);
   s.task_lifecycle = std::make_unique<lifecycle::TaskLifecycle>(*s.tasks, *s.schedule, s.clock);
+  s.allocation_lifecycle = std::make_unique<lifecycle::AllocationLifecycle>(*s.allocations, s.clock);
   s.providers = std::make_unique<executor::ProviderRegistry>(*s.provider_rows, s.clock);
   FEDFLOW_RETURN_IF_ERROR(s.RegisterConfiguredProviders());
   s.tracker = std::make_unique<tracking::Tracker>(*s.metric_rows, *s.output_rows, s.clock);
@@ -300,7 +306,9 @@ Status ServerApp::Start() {
       pc, *s.http_client, [router](const http::HttpRequest& req) { return router->Dispatch(req); }, signer);
   interconnect::PartyClient* party_client = s.party_client.get();
   auto nudge_scheduler = [party_client](const std::string& job_id, const std::string& scheduler_party) {
-    party_client->Notify({scheduler_party, "/v2/scheduler/task/report", "{\"job_id\":\"" + job_id + "\"}", ""});
+    contract::ReportTask report;
+    report.set_job_id(job_id);
+    party_client->Notify({scheduler_party, interconnect::paths::kSchedulerReport, interconnect::ToJson(report), ""});
   };
 
   executor::ExecutorOptions eo;
@@ -316,8 +324,9 @@ Status ServerApp::Start() {
   }
   eo.instance_id = c.instance_id;
   eo.heartbeat_interval_ms = std::max<std::int64_t>(100, c.heartbeat_timeout_ms / 5);
+  s.launcher = std::make_unique<executor::ProcessLauncher>();
   s.executor = std::make_unique<executor::TaskExecutor>(
-      eo, *s.providers, *s.tasks, *s.task_lifecycle, s.clock,
+      eo, *s.launcher, *s.providers, *s.tasks, *s.task_lifecycle, s.clock,
       [nudge_scheduler, &s](const orm::TaskAttemptRow& attempt) {
         if (!s.participant) return;
         auto spec = s.participant->SpecOf(attempt.job_id);
@@ -332,6 +341,7 @@ Status ServerApp::Start() {
   pd.allocations = s.allocations.get();
   pd.job_lifecycle = s.job_lifecycle.get();
   pd.task_lifecycle = s.task_lifecycle.get();
+  pd.allocation_lifecycle = s.allocation_lifecycle.get();
   pd.providers = s.providers.get();
   pd.executor = s.executor.get();
   pd.clock = &s.clock;
@@ -368,10 +378,15 @@ Status ServerApp::Start() {
   so.lease_ms = c.lease_ms;
   so.aging_ms = c.aging_ms;
   so.partner_grace_ms = c.partner_grace_ms;
-  s.partner_stub = std::make_unique<sched::PartnerStub>(*s.party_client, c.party_id);
+  // A partner that did not answer is skipped for a few ticks instead of costing a timeout per call.
+  s.breaker = std::make_unique<sched::PartnerBreaker>(s.clock, std::max<std::int64_t>(c.schedule_interval_ms * 5, 500),
+                                                      std::max<std::int64_t>(c.party_call_timeout_ms, 5000));
+  s.partner_stub = std::make_unique<sched::PartnerStub>(*s.party_client, c.party_id, s.breaker.get());
   s.scheduler = std::make_unique<sched::JobScheduler>(so, *s.schedule, *s.job_lifecycle, *s.task_lifecycle,
                                                       *s.partner_stub, s.clock);
-  s.loop = std::make_unique<sched::SchedulingLoop>(*s.scheduler, c.schedule_interval_ms,
+  sched::JobScheduler* scheduler = s.scheduler.get();
+  s.loop = std::make_unique<sched::SchedulingLoop>([scheduler](ThreadPool& pool) { scheduler->RunOnce(pool); },
+                                                   c.schedule_interval_ms,
                                                    static_cast<std::size_t>(c.max_concurrent_jobs_per_tick));
   sched::SchedulingLoop* loop = s.loop.get();
   s.scheduler->set_nudge([loop](const std::string& job_id) { loop->Nudge(job_id); });
@@ -428,12 +443,20 @@ Status ServerApp::Start() {
     (void)registry->UpsertInstance(instance);
     (void)nonce_rows->Purge(clock->NowMs());
   };
-  s.detector = std::make_unique<detector::Detector>(
-      dopt, *s.jobs, *s.tasks, *s.allocations, *s.commands, *s.task_lifecycle, *s.executor, s.clock,
-      [&s, nudge_scheduler](const orm::TaskAttemptRow& attempt) {
-        auto spec = s.participant->SpecOf(attempt.job_id);
-        if (spec.ok()) nudge_scheduler(attempt.job_id, (*spec)->initiator().party_id());
-      });
+  detector::DetectorDeps dd;
+  dd.jobs = s.jobs.get();
+  dd.tasks = s.tasks.get();
+  dd.allocations = s.allocations.get();
+  dd.commands = s.commands.get();
+  dd.task_lifecycle = s.task_lifecycle.get();
+  dd.allocation_lifecycle = s.allocation_lifecycle.get();
+  dd.executor = s.executor.get();
+  dd.clock = &s.clock;
+  dd.on_attempt_failed = [&s, nudge_scheduler](const orm::TaskAttemptRow& attempt) {
+    auto spec = s.participant->SpecOf(attempt.job_id);
+    if (spec.ok()) nudge_scheduler(attempt.job_id, (*spec)->initiator().party_id());
+  };
+  s.detector = std::make_unique<detector::Detector>(dopt, dd);
   auto reconciled = s.detector->RunOnce();
   if (reconciled.workers_gone + reconciled.never_launched + reconciled.allocations_released > 0) {
     log::Get("app")->warn("restart reconciliation: {} attempts lost their worker, {} were never launched, {} "
@@ -492,7 +515,8 @@ void ServerApp::Stop() {
   s.loop.reset();
   s.http_server.reset();
   s.scheduler.reset();
-  s.executor.reset();  // stops the reaper, the last user of the participant
+  s.executor.reset();  // no longer hears the reaper, the last user of the participant
+  s.launcher.reset();
   s.participant.reset();
   s.party_client.reset();
   s.http_client.reset();

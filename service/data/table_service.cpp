@@ -285,7 +285,7 @@ Status TableService::CheckPresent(const std::vector<std::pair<std::string, std::
     return Status(StatusCode::kFailedPrecondition,
                   "party " + options_.party_id + " has no table " + table + " (read by " + task +
                       "): upload it (fedflow data upload) or bind it (fedflow table bind) there first")
-        .set_api_code(7001);
+        .set_api_code(ApiCode::kTableNotFound);
   }
   return Status::OK();
 }

@@ -7,20 +7,8 @@
 
 namespace fedflow::detector {
 
-Detector::Detector(DetectorOptions options, orm::JobRepository& jobs, orm::TaskRepository& tasks,
-                   orm::AllocationRepository& allocations, orm::CommandRepository& commands,
-                   lifecycle::TaskLifecycle& lifecycle, executor::TaskExecutor& executor, const Clock& clock,
-                   std::function<void(const orm::TaskAttemptRow&)> on_attempt_failed)
-    : options_(options),
-      jobs_(jobs),
-      tasks_(tasks),
-      allocations_(allocations),
-      commands_(commands),
-      lifecycle_(lifecycle),
-      executor_(executor),
-      clock_(clock),
-      on_attempt_failed_(std::move(on_attempt_failed)),
-      started_ms_(clock.NowMs()) {}
+Detector::Detector(DetectorOptions options, DetectorDeps deps)
+    : options_(std::move(options)), d_(std::move(deps)), started_ms_(d_.clock->NowMs()) {}
 
 Detector::~Detector() { Stop(); }
 
@@ -52,20 +40,20 @@ void Detector::Stop() {
 
 void Detector::Fail(const orm::TaskAttemptRow& attempt, const std::string& reason, bool kill) {
   // Re-read: the worker may have reported between the listing and now.
-  auto fresh = tasks_.GetById(attempt.id);
+  auto fresh = d_.tasks->GetById(attempt.id);
   if (!fresh.ok() || fresh->status != TASK_STATUS_RUNNING) return;
-  auto applied = lifecycle_.Apply(*fresh, sm::TaskEvent::kFailed, reason);
+  auto applied = d_.task_lifecycle->Apply(*fresh, sm::TaskEvent::kFailed, reason);
   if (!applied.ok()) return;
-  if (kill) executor_.Kill(*fresh);
+  if (kill) d_.executor->Kill(*fresh);
   log::Get("detector")->warn("job_id={} task={} attempt={} party={}:{} failed: {}", fresh->job_id, fresh->task_name,
                              fresh->attempt, fresh->role, fresh->party_id, reason);
-  if (on_attempt_failed_) on_attempt_failed_(*fresh);
+  if (d_.on_attempt_failed) d_.on_attempt_failed(*fresh);
 }
 
 void Detector::CheckWorkers(DetectorReport& report) {
-  auto running = tasks_.ListByStatus(TASK_STATUS_RUNNING, 100000);
+  auto running = d_.tasks->ListByStatus(TASK_STATUS_RUNNING, 100000);
   if (!running.ok()) return;
-  const std::int64_t now = clock_.NowMs();
+  const std::int64_t now = d_.clock->NowMs();
   // Right after a start the workers had no server to send heartbeats to: judge heartbeats only
   // once they had a full timeout to come back.
   const bool judge_heartbeats = now - started_ms_ > options_.heartbeat_timeout_ms;
@@ -82,10 +70,10 @@ void Detector::CheckWorkers(DetectorReport& report) {
     // may run on another host, where its pids mean nothing here. Heartbeats cover those.
     // A child this server still has to reap is left to the reaper, which reports how it ended
     // (exit code or signal) instead of a bare "gone".
-    if (a.launched_by == options_.instance_id && !executor_.AwaitsReaping(a) && !executor_.IsWorkerAlive(a)) {
+    if (a.launched_by == options_.instance_id && !d_.executor->AwaitsReaping(a) && !d_.executor->IsWorkerAlive(a)) {
       ++report.workers_gone;
       Fail(a, "worker process " + std::to_string(a.pid) + " is gone without reporting a result; see " +
-                  executor_.LogPathOf(a),
+                  d_.executor->LogPathOf(a),
            false);
       continue;
     }
@@ -100,21 +88,21 @@ void Detector::CheckWorkers(DetectorReport& report) {
 }
 
 void Detector::ReleaseLeakedAllocations(DetectorReport& report) {
-  auto held = allocations_.ListByStatus(ALLOCATION_STATUS_HELD, 100000);
+  auto held = d_.allocations->ListByStatus(ALLOCATION_STATUS_HELD, 100000);
   if (!held.ok()) return;
   std::map<std::string, bool> ended;  // job -> every row of it here ended
   for (const auto& a : *held) {
     auto it = ended.find(a.job_id);
     if (it == ended.end()) {
-      auto rows = jobs_.ListByJob(a.job_id);
+      auto rows = d_.jobs->ListByJob(a.job_id);
       if (!rows.ok()) continue;
       bool all_ended = true;
       for (const auto& r : *rows) all_ended = all_ended && IsEndStatus(r.status);
       it = ended.emplace(a.job_id, all_ended).first;
     }
     if (!it->second) continue;
-    auto released = allocations_.Release(a.job_id, a.party_id, a.run_epoch, clock_.NowMs(),
-                                         "the job ended; released by the detector");
+    auto released = d_.allocation_lifecycle->Release(a.job_id, a.party_id, a.run_epoch,
+                                                     "the job ended; released by the detector");
     if (released.ok() && *released) {
       ++report.allocations_released;
       log::Get("detector")->warn("job_id={} party={} epoch={} cores={} leaked allocation released", a.job_id,
@@ -128,10 +116,10 @@ DetectorReport Detector::RunOnce() {
   CheckWorkers(report);
   ReleaseLeakedAllocations(report);
   if (options_.also_each_pass) options_.also_each_pass();
-  const std::int64_t now = clock_.NowMs();
+  const std::int64_t now = d_.clock->NowMs();
   if (now - last_purge_ms_ > 3600000) {
     last_purge_ms_ = now;
-    auto purged = commands_.DeleteOlderThan(now - options_.command_log_ttl_ms);
+    auto purged = d_.commands->DeleteOlderThan(now - options_.command_log_ttl_ms);
     if (purged.ok() && *purged > 0) log::Get("detector")->info("purged {} old command answers", *purged);
   }
   log::Get("detector")->debug("pass workers_gone={} never_launched={} heartbeats_stale={} released={}",

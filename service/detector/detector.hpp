@@ -1,5 +1,5 @@
 #pragma once
-// The detector of one party (ARCHITECTURE.md §8), run every `interval_ms` and once at start
+// The detector of one party, run every `interval_ms` and once at start
 // (restart reconciliation):
 // - a running attempt whose worker process is gone, never started, or silent past the heartbeat
 //   timeout fails with that reason (the scheduler then retries it if allowed);
@@ -44,13 +44,24 @@ struct DetectorReport {
   int allocations_released = 0;
 };
 
+/// What the detector works with (owned by the composition root).
+struct DetectorDeps {
+  orm::JobRepository* jobs = nullptr;
+  orm::TaskRepository* tasks = nullptr;
+  orm::AllocationRepository* allocations = nullptr;
+  orm::CommandRepository* commands = nullptr;
+  lifecycle::TaskLifecycle* task_lifecycle = nullptr;
+  lifecycle::AllocationLifecycle* allocation_lifecycle = nullptr;
+  executor::TaskExecutor* executor = nullptr;
+  const Clock* clock = nullptr;
+  /// Told when the detector failed an attempt (to nudge its scheduler).
+  std::function<void(const orm::TaskAttemptRow&)> on_attempt_failed;
+};
+
 /// Thread-safe; Start/Stop once.
 class Detector final {
  public:
-  Detector(DetectorOptions options, orm::JobRepository& jobs, orm::TaskRepository& tasks,
-           orm::AllocationRepository& allocations, orm::CommandRepository& commands,
-           lifecycle::TaskLifecycle& lifecycle, executor::TaskExecutor& executor, const Clock& clock,
-           std::function<void(const orm::TaskAttemptRow&)> on_attempt_failed);
+  Detector(DetectorOptions options, DetectorDeps deps);
   ~Detector();
 
   /// One pass of every check.
@@ -64,14 +75,7 @@ class Detector final {
   void Fail(const orm::TaskAttemptRow& attempt, const std::string& reason, bool kill);
 
   DetectorOptions options_;
-  orm::JobRepository& jobs_;
-  orm::TaskRepository& tasks_;
-  orm::AllocationRepository& allocations_;
-  orm::CommandRepository& commands_;
-  lifecycle::TaskLifecycle& lifecycle_;
-  executor::TaskExecutor& executor_;
-  const Clock& clock_;
-  std::function<void(const orm::TaskAttemptRow&)> on_attempt_failed_;
+  DetectorDeps d_;
   std::int64_t started_ms_;
   std::int64_t last_purge_ms_ = 0;
   std::mutex mutex_;

@@ -18,8 +18,13 @@ extern char** environ;
 
 namespace fedflow::executor {
 
-ProcessLauncher::ProcessLauncher(ExitCallback on_exit) : on_exit_(std::move(on_exit)) {
+ProcessLauncher::ProcessLauncher() {
   reaper_ = std::thread([this] { Reap(); });
+}
+
+void ProcessLauncher::SetExitCallback(ExitCallback on_exit) {
+  std::lock_guard<std::mutex> lock(callback_mutex_);
+  on_exit_ = std::move(on_exit);
 }
 
 ProcessLauncher::~ProcessLauncher() {
@@ -35,6 +40,7 @@ void ProcessLauncher::Reap() {
     if (pid > 0) {
       int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+      std::lock_guard<std::mutex> lock(callback_mutex_);
       if (on_exit_) on_exit_(pid, code, sig);
       continue;
     }
@@ -49,7 +55,7 @@ StatusOr<pid_t> ProcessLauncher::Launch(const LaunchSpec& spec) {
   }
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(spec.log_path).parent_path(), ec);
-  int log_fd = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int log_fd = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd < 0) return InternalError("cannot open worker log " + spec.log_path + ": " + std::strerror(errno));
 
   std::vector<std::string> argv_store{spec.executable};
@@ -96,21 +102,21 @@ StatusOr<pid_t> ProcessLauncher::Launch(const LaunchSpec& spec) {
   return pid;
 }
 
-bool ProcessLauncher::KillGroup(pid_t pgid, int grace_ms) {
+bool ProcessLauncher::KillProcessGroup(pid_t pgid, int grace_ms) {
   if (pgid <= 1) return true;
   if (::kill(-pgid, SIGTERM) != 0 && errno == ESRCH) return true;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
   while (std::chrono::steady_clock::now() < deadline) {
     if (::kill(-pgid, 0) != 0 && errno == ESRCH) return true;
     // A zombie leader still counts as a group member until reaped; it runs nothing.
-    if (!IsAlive(pgid, "")) {
+    if (!ProcessIsAlive(pgid, "")) {
       bool others = false;
       // The group may still have live children of the leader.
       DIR* proc = ::opendir("/proc");
       if (proc) {
         while (dirent* e = ::readdir(proc)) {
           pid_t p = static_cast<pid_t>(std::atoi(e->d_name));
-          if (p > 0 && p != pgid && ::getpgid(p) == pgid && IsAlive(p, "")) {
+          if (p > 0 && p != pgid && ::getpgid(p) == pgid && ProcessIsAlive(p, "")) {
             others = true;
             break;
           }
@@ -125,7 +131,7 @@ bool ProcessLauncher::KillGroup(pid_t pgid, int grace_ms) {
   return true;
 }
 
-bool ProcessLauncher::IsAlive(pid_t pid, const std::string& marker) {
+bool ProcessLauncher::ProcessIsAlive(pid_t pid, const std::string& marker) {
   if (pid <= 0) return false;
   if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");

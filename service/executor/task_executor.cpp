@@ -27,19 +27,20 @@ std::string AttemptPath(const std::string& root, const orm::TaskAttemptRow& a) {
 
 }  // namespace
 
-TaskExecutor::TaskExecutor(ExecutorOptions options, ProviderRegistry& providers, orm::TaskRepository& tasks,
-                           lifecycle::TaskLifecycle& lifecycle, const Clock& clock,
+TaskExecutor::TaskExecutor(ExecutorOptions options, WorkerLauncher& launcher, ProviderRegistry& providers,
+                           orm::TaskRepository& tasks, lifecycle::TaskLifecycle& lifecycle, const Clock& clock,
                            std::function<void(const orm::TaskAttemptRow&)> on_attempt_ended)
     : options_(std::move(options)),
       providers_(providers),
       tasks_(tasks),
       lifecycle_(lifecycle),
       clock_(clock),
-      on_attempt_ended_(std::move(on_attempt_ended)) {
-  launcher_ = std::make_unique<ProcessLauncher>([this](pid_t pid, int code, int sig) { OnExit(pid, code, sig); });
+      on_attempt_ended_(std::move(on_attempt_ended)),
+      launcher_(launcher) {
+  launcher_.SetExitCallback([this](pid_t pid, int code, int sig) { OnExit(pid, code, sig); });
 }
 
-TaskExecutor::~TaskExecutor() { launcher_.reset(); }
+TaskExecutor::~TaskExecutor() { launcher_.SetExitCallback(nullptr); }
 
 StatusOr<bj::array> TaskExecutor::ResolveInputs(const orm::TaskAttemptRow& a, const JobSpec& spec,
                                                  const TaskSpec& task) const {
@@ -156,7 +157,7 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
   ls.workdir = workdir;
   ls.log_path = LogPathOf(a);
   std::lock_guard<std::mutex> lock(mutex_);  // the reaper must not see the pid before it is mapped
-  auto pid = launcher_->Launch(ls);
+  auto pid = launcher_.Launch(ls);
   if (!pid.ok()) return pid.status();
   live_[*pid] = a.id;
   auto recorded = tasks_.RecordLaunch(a.id, *pid, options_.instance_id, workdir, clock_.NowMs());
@@ -164,7 +165,7 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
     // Not recorded: the attempt was stopped while its worker started (the stopper saw no pid), or
     // another instance launched it. Either way this worker must go, and its exit must not be taken
     // for the attempt's end (the other instance's worker may be running it): forget the pid.
-    ProcessLauncher::KillGroup(*pid, 0);
+    launcher_.KillGroup(*pid, 0);
     live_.erase(*pid);
     if (!recorded.ok()) return recorded.status().WithContext("recording the launched worker");
     return AbortedError("attempt was stopped while its worker started");
@@ -182,7 +183,7 @@ bool TaskExecutor::Kill(const orm::TaskAttemptRow& a) {
   // Never signal a pid that is not this attempt's worker (pid reuse, or a worker of another
   // instance on another host): its command line must name the attempt's directory.
   if (!IsWorkerAlive(row)) return true;
-  bool gone = ProcessLauncher::KillGroup(static_cast<pid_t>(pid), options_.kill_grace_ms);
+  bool gone = launcher_.KillGroup(static_cast<pid_t>(pid), options_.kill_grace_ms);
   log::Get("executor")->info("job_id={} task={} attempt={} party={}:{} pid={} killed", a.job_id, a.task_name, a.attempt,
                              a.role, a.party_id, pid);
   return gone;
@@ -192,7 +193,7 @@ bool TaskExecutor::IsWorkerAlive(const orm::TaskAttemptRow& a) const {
   if (a.pid <= 0) return false;
   // The attempt's directory is on the worker's command line: a reused pid will not match it.
   // The recorded directory, not ours: another instance of this party may have launched it.
-  return ProcessLauncher::IsAlive(static_cast<pid_t>(a.pid), a.workdir.empty() ? WorkdirOf(a) : a.workdir);
+  return launcher_.IsAlive(static_cast<pid_t>(a.pid), a.workdir.empty() ? WorkdirOf(a) : a.workdir);
 }
 
 bool TaskExecutor::AwaitsReaping(const orm::TaskAttemptRow& a) const {

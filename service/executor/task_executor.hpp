@@ -20,7 +20,7 @@
 #include "base/status.hpp"
 #include "orm/task_repository.hpp"
 #include "proto/fedflow/job.pb.h"
-#include "service/executor/process_launcher.hpp"
+#include "service/executor/worker_launcher.hpp"
 #include "service/executor/provider_registry.hpp"
 #include "service/lifecycle/lifecycle.hpp"
 
@@ -45,9 +45,10 @@ struct ExecutorOptions {
 class TaskExecutor final {
  public:
   /// `on_attempt_ended(attempt)` is called when the executor itself ends an attempt (a worker
-  /// exited without reporting), so the scheduler can be nudged.
-  TaskExecutor(ExecutorOptions options, ProviderRegistry& providers, orm::TaskRepository& tasks,
-               lifecycle::TaskLifecycle& lifecycle, const Clock& clock,
+  /// exited without reporting), so the scheduler can be nudged. The executor hears the exits of
+  /// `launcher`'s workers until it is destroyed.
+  TaskExecutor(ExecutorOptions options, WorkerLauncher& launcher, ProviderRegistry& providers,
+               orm::TaskRepository& tasks, lifecycle::TaskLifecycle& lifecycle, const Clock& clock,
                std::function<void(const orm::TaskAttemptRow&)> on_attempt_ended);
   ~TaskExecutor();
 
@@ -85,7 +86,7 @@ class TaskExecutor final {
   std::function<void(const orm::TaskAttemptRow&)> on_attempt_ended_;
   mutable std::mutex mutex_;
   std::map<pid_t, std::uint64_t> live_;  ///< worker pid -> attempt row id (this process's children)
-  std::unique_ptr<ProcessLauncher> launcher_;  ///< last: its reaper calls OnExit
+  WorkerLauncher& launcher_;
 };
 
 }  // namespace fedflow::executor

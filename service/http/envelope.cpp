@@ -52,6 +52,12 @@ HttpResponse JsonOk(boost::json::value data, const std::string& message, const b
   return r;
 }
 
+HttpResponse JsonOkRaw(const std::string& data_json) {
+  HttpResponse r;
+  r.body = "{\"code\":0,\"message\":\"success\",\"data\":" + data_json + "}";
+  return r;
+}
+
 HttpResponse JsonError(const Status& status) {
   boost::json::object body;
   body["code"] = ApiCodeFor(status);

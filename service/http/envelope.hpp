@@ -1,6 +1,6 @@
 #pragma once
 // The FATE-Flow 2.x response envelope {"code", "message", "data"} and the one table that maps a
-// Status to an HTTP status and a FATE-compatible business code (docs/style.md §7).
+// Status to an HTTP status and a FATE-compatible business code.
 
 #include <string>
 
@@ -21,6 +21,9 @@ int ApiCodeFor(const Status& status);
 /// (FATE puts `job_id` beside `data`).
 HttpResponse JsonOk(boost::json::value data = nullptr, const std::string& message = "success",
                     const boost::json::object& extra = {});
+/// 200 `{"code": 0, "message": "success", "data": <data_json>}` with `data_json` already JSON
+/// text (a contract message), spliced in without a parse.
+HttpResponse JsonOkRaw(const std::string& data_json);
 /// Error envelope with the mapped HTTP status; the message is the Status message.
 HttpResponse JsonError(const Status& status);
 /// The envelope of a StatusOr-returning handler: JsonOk(value) or JsonError(status).

@@ -23,7 +23,7 @@ struct PartyAddress {
   bool tls = false;
 };
 
-/// Adds authentication headers to an outgoing request (site authentication, issue 7).
+/// Adds authentication headers to an outgoing request (site authentication).
 using RequestSigner = std::function<void(const std::string& method, const std::string& path, const std::string& body,
                                          std::vector<std::pair<std::string, std::string>>* headers)>;
 
@@ -46,8 +46,6 @@ class HttpPartyClient final : public PartyClient {
   void Notify(const PartyCommand& command) override;
 
  private:
-  /// Turns an HTTP answer into a reply (parses the envelope).
-  PartyReply FromResponse(const std::string& party_id, int http_status, const std::string& body) const;
   http::ClientRequest BuildRequest(const PartyCommand& c, const PartyAddress& address) const;
   http::HttpRequest BuildLocalRequest(const PartyCommand& c) const;
 

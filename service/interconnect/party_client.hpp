@@ -42,6 +42,10 @@ class PartyClient {
   virtual void Notify(const PartyCommand& command) = 0;
 };
 
+/// A party's HTTP answer as a reply: the envelope parsed, the HTTP status mapped to a Status that
+/// names the party.
+PartyReply ReplyFromAnswer(const std::string& party_id, int http_status, const std::string& body);
+
 /// A fresh idempotency key for a command about `job_id`.
 std::string NewCommandKey(const std::string& job_id, const std::string& command);
 

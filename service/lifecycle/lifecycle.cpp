@@ -2,6 +2,7 @@
 
 #include "base/log.hpp"
 #include "proto/status_names.hpp"
+#include "statemachines/allocation_machine.hpp"
 #include "statemachines/job_machine.hpp"
 #include "statemachines/task_machine.hpp"
 
@@ -135,6 +136,87 @@ Status TaskLifecycle::MovePartyTo(const orm::ScheduleTaskPartyRow& row, TaskStat
     current.status = applied->to;
   }
   return Status::OK();
+}
+
+Status TaskLifecycle::MoveFederatedTo(const orm::TaskAttemptRow& row, TaskStatus target) {
+  if (row.federated_status == target) return Status::OK();
+  auto path = sm::TaskMachine::PathTo(row.federated_status, target);
+  if (!path.ok()) return path.status();
+  TaskStatus current = row.federated_status;
+  for (sm::TaskEvent event : *path) {
+    FEDFLOW_ASSIGN_OR_RETURN(TaskStatus next, sm::TaskMachine::Decide(current, event));
+    std::int64_t now = clock_.NowMs();
+    auto won = tasks_.CompareAndSetFederatedStatus(row.id, current, next, now);
+    if (!won.ok()) return won.status();
+    if (!*won) return LostRace("federated status of task " + row.task_name + " attempt " + std::to_string(row.attempt));
+    log::Get("scheduler")->info("job_id={} task={} attempt={} party={}:{} federated {} -> {} event={}", row.job_id,
+                                row.task_name, row.attempt, row.role, row.party_id, TaskStatusName(current),
+                                TaskStatusName(next), sm::TaskEventName(event));
+    current = next;
+  }
+  return Status::OK();
+}
+
+StatusOr<orm::GrantResult> AllocationLifecycle::Request(const std::string& engine, orm::AllocationRow request) {
+  // The repository serialises the decision and asks the machine for the row's next status.
+  auto decide = [](const orm::CapacityView& view, const orm::AllocationRow& row) -> StatusOr<orm::AllocationDecision> {
+    orm::AllocationDecision d;
+    if (row.cores > view.free_cores) {
+      d.reason = "needs " + std::to_string(row.cores) + " cores, " + std::to_string(view.free_cores) + " of " +
+                 std::to_string(view.total_cores) + " free";
+    } else if (view.total_memory_mb > 0 && row.memory_mb > view.free_memory_mb) {
+      d.reason = "needs " + std::to_string(row.memory_mb) + " MB memory, " + std::to_string(view.free_memory_mb) +
+                 " of " + std::to_string(view.total_memory_mb) + " MB free";
+    } else if (view.max_running_jobs > 0 && view.running_jobs >= view.max_running_jobs) {
+      d.reason = "running-job limit " + std::to_string(view.max_running_jobs) + " reached";
+    }
+    sm::AllocationEvent event = d.reason.empty() ? sm::AllocationEvent::kGranted : sm::AllocationEvent::kRefused;
+    FEDFLOW_ASSIGN_OR_RETURN(d.status, sm::AllocationMachine::Decide(ALLOCATION_STATUS_REQUESTED, event));
+    return d;
+  };
+  FEDFLOW_ASSIGN_OR_RETURN(orm::GrantResult grant, allocations_.RequestAndDecide(engine, request, clock_.NowMs(), decide));
+  if (grant.decided_now) {
+    log::Get("resource")->info("job_id={} party={} epoch={} cores={} requested -> {}{}{}", request.job_id,
+                               request.party_id, request.run_epoch, request.cores,
+                               AllocationStatusName(grant.row.status), grant.row.reason.empty() ? "" : " reason=",
+                               grant.row.reason);
+  }
+  return grant;
+}
+
+StatusOr<bool> AllocationLifecycle::ReleaseRow(const orm::AllocationRow& row, const std::string& reason) {
+  auto next = sm::AllocationMachine::Decide(row.status, sm::AllocationEvent::kReleased);
+  if (!next.ok()) return false;  // rejected or already released: nothing to give back
+  auto won = allocations_.CompareAndSetStatus(row.id, row.status, *next, clock_.NowMs(), reason);
+  if (!won.ok()) return won.status();
+  if (!*won) return false;
+  log::Get("resource")->info("job_id={} party={} epoch={} cores={} {} -> {} reason={}", row.job_id, row.party_id,
+                             row.run_epoch, row.cores, AllocationStatusName(row.status), AllocationStatusName(*next),
+                             reason);
+  return true;
+}
+
+StatusOr<bool> AllocationLifecycle::Release(const std::string& job_id, const std::string& party_id,
+                                            std::int32_t run_epoch, const std::string& reason) {
+  FEDFLOW_ASSIGN_OR_RETURN(auto rows, allocations_.ListByJob(job_id));
+  bool changed = false;
+  for (const auto& row : rows) {
+    if (row.party_id != party_id || row.run_epoch != run_epoch) continue;
+    FEDFLOW_ASSIGN_OR_RETURN(bool released, ReleaseRow(row, reason));
+    changed = changed || released;
+  }
+  return changed;
+}
+
+StatusOr<std::size_t> AllocationLifecycle::ReleaseAllOfJob(const std::string& job_id, const std::string& reason) {
+  FEDFLOW_ASSIGN_OR_RETURN(auto rows, allocations_.ListByJob(job_id));
+  std::size_t n = 0;
+  for (const auto& row : rows) {
+    if (row.status != ALLOCATION_STATUS_HELD) continue;
+    FEDFLOW_ASSIGN_OR_RETURN(bool released, ReleaseRow(row, reason));
+    n += released ? 1 : 0;
+  }
+  return n;
 }
 
 }  // namespace fedflow::lifecycle

@@ -6,8 +6,9 @@
 
 namespace fedflow::sched {
 
-SchedulingLoop::SchedulingLoop(JobScheduler& scheduler, std::int64_t interval_ms, std::size_t parallel_jobs)
-    : scheduler_(scheduler), interval_ms_(interval_ms), pool_(parallel_jobs) {}
+SchedulingLoop::SchedulingLoop(std::function<void(ThreadPool&)> tick, std::int64_t interval_ms,
+                               std::size_t parallel_jobs)
+    : tick_(std::move(tick)), interval_ms_(interval_ms), pool_(parallel_jobs) {}
 
 SchedulingLoop::~SchedulingLoop() { Stop(); }
 
@@ -42,7 +43,7 @@ void SchedulingLoop::Run() {
       nudged_ = false;
     }
     try {
-      scheduler_.RunOnce(pool_);
+      tick_(pool_);
     } catch (const std::exception& e) {
       // A bug in one tick must not stop scheduling: log it and go on.
       log::Get("scheduler")->error("tick failed: {}", e.what());

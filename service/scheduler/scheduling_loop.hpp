@@ -1,5 +1,5 @@
 #pragma once
-// The scheduler's timer (ARCHITECTURE.md §5): a tick every `interval_ms`, or sooner when nudged
+// The scheduler's timer: a tick every `interval_ms`, or sooner when nudged
 // (a worker report, a new job). Polling stays the source of truth; a nudge only brings the next
 // tick forward. Jobs of one tick are driven in parallel on a small pool.
 
@@ -11,15 +11,17 @@
 #include <string>
 #include <thread>
 
+#include <functional>
+
 #include "base/thread_pool.hpp"
-#include "service/scheduler/job_scheduler.hpp"
 
 namespace fedflow::sched {
 
 /// Owns the loop thread. Start once, Stop once (also in the destructor).
 class SchedulingLoop final {
  public:
-  SchedulingLoop(JobScheduler& scheduler, std::int64_t interval_ms, std::size_t parallel_jobs);
+  /// `tick(pool)` runs one scheduler tick (JobScheduler::RunOnce), driving jobs on `pool`.
+  SchedulingLoop(std::function<void(ThreadPool&)> tick, std::int64_t interval_ms, std::size_t parallel_jobs);
   ~SchedulingLoop();
 
   void Start();
@@ -33,7 +35,7 @@ class SchedulingLoop final {
  private:
   void Run();
 
-  JobScheduler& scheduler_;
+  std::function<void(ThreadPool&)> tick_;
   std::int64_t interval_ms_;
   ThreadPool pool_;
   std::mutex mutex_;

@@ -32,7 +32,7 @@ Status ClientVerifier::CheckFresh(const std::string& app, const std::string& tim
   if ((now > ts ? now - ts : ts - now) > max_skew_ms_) {
     return Status(StatusCode::kUnauthenticated, "request timestamp is too far from this server's clock (limit " +
                                                     std::to_string(max_skew_ms_ / 1000) + " s)")
-        .set_api_code(5000);
+        .set_api_code(ApiCode::kSignatureExpired);
   }
   if (nonce.empty() || nonce.size() > 64 || !IsSafeIdentifier(nonce, 64)) return UnauthenticatedError("malformed nonce header");
   auto fresh = nonces_.Remember("app:" + app, nonce, ts + 2 * max_skew_ms_, now);
@@ -53,11 +53,11 @@ Status ClientVerifier::Verify(const http::HttpRequest& r) const {
   }
   auto secret = secrets_.find(app_key);
   if (secret == secrets_.end()) {
-    return Status(StatusCode::kUnauthenticated, "unknown app '" + app_key.substr(0, 64) + "'").set_api_code(5002);
+    return Status(StatusCode::kUnauthenticated, "unknown app '" + app_key.substr(0, 64) + "'").set_api_code(ApiCode::kAppNotFound);
   }
   std::string expected = Base64Encode(HmacSha1(secret->second, SigningString(timestamp, nonce, app_key, r.target, r.body)));
   if (!SecureEquals(expected, signature)) {
-    return Status(StatusCode::kUnauthenticated, "bad SIGNATURE for app '" + app_key + "'").set_api_code(5003);
+    return Status(StatusCode::kUnauthenticated, "bad SIGNATURE for app '" + app_key + "'").set_api_code(ApiCode::kSignatureInvalid);
   }
   return CheckFresh(app_key, timestamp, nonce);
 }
@@ -74,11 +74,11 @@ Status ClientVerifier::VerifyFate2(const http::HttpRequest& r) const {
   }
   auto secret = secrets_.find(app_id);
   if (secret == secrets_.end()) {
-    return Status(StatusCode::kUnauthenticated, "unknown app '" + app_id.substr(0, 64) + "'").set_api_code(5002);
+    return Status(StatusCode::kUnauthenticated, "unknown app '" + app_id.substr(0, 64) + "'").set_api_code(ApiCode::kAppNotFound);
   }
   std::string expected = Md5Hex(Md5Hex(app_id + user + nonce + timestamp) + secret->second);
   if (!SecureEquals(expected, signature)) {
-    return Status(StatusCode::kUnauthenticated, "bad Signature for app '" + app_id + "'").set_api_code(5003);
+    return Status(StatusCode::kUnauthenticated, "bad Signature for app '" + app_id + "'").set_api_code(ApiCode::kSignatureInvalid);
   }
   return CheckFresh(app_id, timestamp, nonce);
 }

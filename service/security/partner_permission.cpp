@@ -110,7 +110,7 @@ Status CheckPartnerPermission(const JobSpec& spec, const std::string& self_party
   return Status(StatusCode::kPermissionDenied,
                 "party " + self_party_id + " has not granted party " + initiator.party_id() + " (" + initiator.role() +
                     ") " + what + "; an operator of party " + self_party_id + " can run: " + fix)
-      .set_api_code(5005);
+      .set_api_code(ApiCode::kNoPermission);
 }
 
 StatusOr<std::vector<orm::PermissionRow>> GrantRows(const std::string& party_id, const std::string& role,

@@ -1,5 +1,5 @@
 #pragma once
-// Which partner may create jobs here (ARCHITECTURE.md §9, FATE-Flow's resource permission):
+// Which partner may create jobs here (FATE-Flow's resource permission):
 // when permission checking is on, a job initiated by another party is admitted only when that
 // (party, role) was granted every component this party runs for the job and every table this
 // party reads for it. Built-in readers need no component grant; their tables do.

@@ -1,5 +1,5 @@
 #pragma once
-// Site authentication of interconnect requests (ARCHITECTURE.md §9). The sender signs, with its
+// Site authentication of interconnect requests. The sender signs, with its
 // Ed25519 key:
 //   "fedflow-site-v1\n<METHOD>\n<target>\n<sha256 of body>\n<party id>\n<timestamp ms>\n<nonce>"
 // and sends X-Fedflow-Src-Party, -Timestamp, -Nonce, -Body-Sha256 and -Signature (base64).

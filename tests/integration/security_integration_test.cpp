@@ -1,5 +1,5 @@
 // Site and client authentication, partner permissions, TLS and worker tokens, with three real
-// servers on loopback (issue 7).
+// servers on loopback.
 
 #define BOOST_TEST_MODULE ff_security_integration_test
 #include <boost/test/unit_test.hpp>

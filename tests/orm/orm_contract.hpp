@@ -311,8 +311,12 @@ BOOST_AUTO_TEST_CASE(ScheduledTasksKeepEveryAttemptAndReportTheLatest) {
   std::vector<orm::ScheduleTaskPartyRow> none;
   BOOST_TEST(sched->CreateAttempt(again, none).code() == StatusCode::kAlreadyExists);
 
-  auto latest = *sched->ListLatestTasks("J1");
+  auto latest_tasks = *sched->GetLatestTasks("J1");
+  auto& latest = latest_tasks.tasks;
   BOOST_REQUIRE(latest.size() == 2u);
+  // The copies are those of the latest attempts only.
+  for (const auto& c : latest_tasks.copies) BOOST_TEST(c.attempt == (c.task_name == "lr_0" ? 1 : 0));
+  BOOST_TEST(latest_tasks.copies.size() == 3u);  // reader_0 at both parties, lr_0 attempt 1 at the guest
   BOOST_TEST(latest[0].task_name == "reader_0");
   BOOST_TEST(latest[1].attempt == 1);
   BOOST_TEST(latest[1].status == TASK_STATUS_WAITING);
@@ -358,7 +362,9 @@ BOOST_AUTO_TEST_CASE(TaskAttemptsAreFoundByTokenAndLaunchIsRecordedOnce) {
   BOOST_TEST(got.version == v);  // heartbeats never make a status update lose its race
 
   BOOST_REQUIRE(tasks->RecordExitCode(rows[0].id, 3, 95).ok());
-  BOOST_REQUIRE(tasks->SetFederatedStatus(rows[0].id, TASK_STATUS_RUNNING, 96).ok());
+  BOOST_TEST(*tasks->CompareAndSetFederatedStatus(rows[0].id, TASK_STATUS_WAITING, TASK_STATUS_RUNNING, 96));
+  // A stale compare-and-set loses: the federated status is what was set first.
+  BOOST_TEST(!*tasks->CompareAndSetFederatedStatus(rows[0].id, TASK_STATUS_WAITING, TASK_STATUS_CANCELED, 97));
   got = *tasks->GetById(rows[0].id);
   BOOST_TEST(got.exit_code == 3);
   BOOST_TEST(got.federated_status == TASK_STATUS_RUNNING);
@@ -387,44 +393,78 @@ BOOST_AUTO_TEST_CASE(LedgerGrantsWithinCapacityAndDerivesFreeCores) {
     r.cores = cores;
     return r;
   };
-  auto a = alloc->RequestAndDecide("local", request("A", 5), 100);
+  // The repository serialises and records decisions; what to decide is the caller's (here: the
+  // cores fit and the running-job limit allows).
+  orm::AllocationDecider decide = [](const orm::CapacityView& v, const orm::AllocationRow& r) -> StatusOr<orm::AllocationDecision> {
+    orm::AllocationDecision d;
+    bool fits = r.cores <= v.free_cores && (v.max_running_jobs == 0 || v.running_jobs < v.max_running_jobs);
+    d.status = fits ? ALLOCATION_STATUS_HELD : ALLOCATION_STATUS_REJECTED;
+    if (!fits) d.reason = std::to_string(v.free_cores) + " of " + std::to_string(v.total_cores) + " free, " +
+                          std::to_string(v.running_jobs) + " running";
+    return d;
+  };
+  auto release = [&](const std::string& job) {
+    bool any = false;
+    const std::vector<orm::AllocationRow> rows = *alloc->ListByJob(job);
+    for (const auto& row : rows) {
+      if (row.status == ALLOCATION_STATUS_HELD) any = *alloc->CompareAndSetStatus(row.id, row.status, ALLOCATION_STATUS_RELEASED, 130, "done") || any;
+    }
+    return any;
+  };
+  auto a = alloc->RequestAndDecide("local", request("A", 5), 100, decide);
   BOOST_REQUIRE(a.ok());
   BOOST_TEST(a->row.status == ALLOCATION_STATUS_HELD);
   BOOST_TEST(a->free_cores == 8);
-  auto b = alloc->RequestAndDecide("local", request("B", 4), 110);
+  BOOST_TEST(a->decided_now);
+  auto b = alloc->RequestAndDecide("local", request("B", 4), 110, decide);
   BOOST_TEST(b->row.status == ALLOCATION_STATUS_REJECTED);
-  BOOST_TEST(b->row.reason == "needs 4 cores, 3 of 8 free");
-  // A retried apply for the same run answers the same.
-  auto a_again = alloc->RequestAndDecide("local", request("A", 5), 120);
+  BOOST_TEST(b->row.reason == "3 of 8 free, 1 running");
+  // A retried apply for the same run answers the same, without a new decision.
+  auto a_again = alloc->RequestAndDecide("local", request("A", 5), 120, decide);
   BOOST_TEST(a_again->row.id == a->row.id);
   BOOST_TEST(a_again->row.status == ALLOCATION_STATUS_HELD);
+  BOOST_TEST(!a_again->decided_now);
   std::int32_t cores = 0, rows = 0;
   std::int64_t mem = 0;
   BOOST_REQUIRE(alloc->SumHeld("9999", &cores, &mem, &rows).ok());
   BOOST_TEST(cores == 5);
   BOOST_TEST(rows == 1);
+  // Refused again: the same row, counted.
+  auto b_again = alloc->RequestAndDecide("local", request("B", 4), 125, decide);
+  BOOST_TEST(b_again->row.id == b->row.id);
+  BOOST_TEST(b_again->row.refusals == 1);
 
-  BOOST_TEST(*alloc->Release("A", "9999", 0, 130, "job ended"));
-  BOOST_TEST(!*alloc->Release("A", "9999", 0, 140, "again"));
+  BOOST_TEST(release("A"));
+  BOOST_TEST(!release("A"));
   BOOST_TEST(alloc->ListByJob("A")->front().status == ALLOCATION_STATUS_RELEASED);
-  // A rolled-back grant can be requested again for the same run.
-  BOOST_TEST(alloc->RequestAndDecide("local", request("A", 5), 145)->row.status == ALLOCATION_STATUS_HELD);
-  BOOST_TEST(alloc->ListByJob("A")->size() == 1u);
-  BOOST_TEST(*alloc->Release("A", "9999", 0, 146, "rolled back"));
-  // The rejected request is replaced by a fresh decision once capacity is free.
-  auto b2 = alloc->RequestAndDecide("local", request("B", 4), 150);
+  // A released grant requested again for the same run is a new row: the ledger keeps both.
+  auto a2 = alloc->RequestAndDecide("local", request("A", 5), 145, decide);
+  BOOST_TEST(a2->row.status == ALLOCATION_STATUS_HELD);
+  BOOST_TEST(a2->row.request_seq == 1);
+  BOOST_TEST(alloc->ListByJob("A")->size() == 2u);
+  BOOST_TEST(release("A"));
+  // The refused job granted once capacity is free: a new row after its rejected one.
+  auto b2 = alloc->RequestAndDecide("local", request("B", 4), 150, decide);
   BOOST_TEST(b2->row.status == ALLOCATION_STATUS_HELD);
-  BOOST_TEST(alloc->ListByJob("B")->size() == 1u);
+  auto b_rows = *alloc->ListByJob("B");
+  BOOST_REQUIRE(b_rows.size() == 2u);
+  BOOST_TEST(b_rows[0].status == ALLOCATION_STATUS_REJECTED);
+  BOOST_TEST(b_rows[1].status == ALLOCATION_STATUS_HELD);
 
-  // Running-job limit.
-  BOOST_TEST(alloc->RequestAndDecide("local", request("C", 1), 160)->row.status == ALLOCATION_STATUS_HELD);
-  BOOST_TEST(alloc->RequestAndDecide("local", request("D", 1), 170)->row.status == ALLOCATION_STATUS_HELD);
-  auto e = alloc->RequestAndDecide("local", request("E", 1), 180);
+  // What the decider sees: the running-job count.
+  BOOST_TEST(alloc->RequestAndDecide("local", request("C", 1), 160, decide)->row.status == ALLOCATION_STATUS_HELD);
+  BOOST_TEST(alloc->RequestAndDecide("local", request("D", 1), 170, decide)->row.status == ALLOCATION_STATUS_HELD);
+  auto e = alloc->RequestAndDecide("local", request("E", 1), 180, decide);
   BOOST_TEST(e->row.status == ALLOCATION_STATUS_REJECTED);
-  BOOST_TEST(e->row.reason == "running-job limit 3 reached");
-  BOOST_TEST(*alloc->ReleaseAllOfJob("C", 190, "stopped") == 1u);
-  BOOST_TEST(alloc->ListByStatus(ALLOCATION_STATUS_HELD, 10)->size() == 2u);
-  BOOST_TEST(alloc->RequestAndDecide("nope", request("F", 1), 200).status().code() == StatusCode::kNotFound);
+  BOOST_TEST(e->running_jobs == 3);
+  BOOST_TEST(alloc->ListByStatus(ALLOCATION_STATUS_HELD, 10)->size() == 3u);
+  BOOST_TEST(alloc->RequestAndDecide("nope", request("F", 1), 200, decide).status().code() == StatusCode::kNotFound);
+  // A decider's error is the answer, and nothing is written.
+  orm::AllocationDecider broken = [](const orm::CapacityView&, const orm::AllocationRow&) -> StatusOr<orm::AllocationDecision> {
+    return InternalError("no decision");
+  };
+  BOOST_TEST(!alloc->RequestAndDecide("local", request("G", 1), 210, broken).ok());
+  BOOST_TEST(alloc->ListByJob("G")->empty());
 }
 
 BOOST_AUTO_TEST_CASE(ConcurrentGrantsNeverOvercommit) {
@@ -444,7 +484,12 @@ BOOST_AUTO_TEST_CASE(ConcurrentGrantsNeverOvercommit) {
         r.job_id = "J" + std::to_string(t) + "_" + std::to_string(i);
         r.party_id = "9999";
         r.cores = 1;
-        auto g = alloc->RequestAndDecide("local", r, 100);
+        auto g = alloc->RequestAndDecide("local", r, 100, [](const orm::CapacityView& v, const orm::AllocationRow& req)
+                                                              -> StatusOr<orm::AllocationDecision> {
+          orm::AllocationDecision d;
+          d.status = req.cores <= v.free_cores ? ALLOCATION_STATUS_HELD : ALLOCATION_STATUS_REJECTED;
+          return d;
+        });
         if (!g.ok()) {
           errors++;
         } else if (g->row.status == ALLOCATION_STATUS_HELD) {
@@ -696,6 +741,43 @@ BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion2) {
   table.engine = "file";
   BOOST_TEST(orm::MakeTableRepository(**db)->Create(table).ok());
   BOOST_TEST(orm::MakeMetricRepository(**db)->List("J", "guest", "9999", "t")->empty());
+}
+
+BOOST_AUTO_TEST_CASE(MigratesADatabaseFromSchemaVersion3) {
+  auto config = FreshContractDatabase("migrate3");
+  BOOST_REQUIRE(config.ok());
+  const std::string v3_dir = std::string(FEDFLOW_SOURCE_DIR) + "/tests/orm/schema_v3/";
+  // A held row and a rejected one, as version 3 kept them (one row per job, party and run).
+  const std::string rows =
+      "INSERT INTO ff_resource_allocation (version, job_id, party_id, run_epoch, status, cores, memory_mb, reason,"
+      " created_ms, updated_ms) VALUES (1, 'OLD3', '9999', 0, 'held', 2, 0, '', 5, 5),"
+      " (1, 'OLD4', '9999', 0, 'rejected', 9, 0, 'too big', 6, 6);";
+  CreateOldDatabase(*config, v3_dir, rows);
+  auto db = orm::OpenDatabase(*config);
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().ToString());
+  BOOST_TEST((*db)->schema_version() == orm::CurrentSchemaVersion());
+  auto alloc = orm::MakeAllocationRepository(**db);
+  auto old = *alloc->ListByJob("OLD3");
+  BOOST_REQUIRE(old.size() == 1u);
+  BOOST_TEST(old[0].status == ALLOCATION_STATUS_HELD);
+  BOOST_TEST(old[0].request_seq == 0);
+  // The old rejected row gets its successor as the next row of the key.
+  orm::EngineCapacityRow cap;
+  cap.engine = "local";
+  cap.party_id = "9999";
+  cap.cores = 20;
+  BOOST_REQUIRE(alloc->RegisterCapacity(cap).ok());
+  orm::AllocationRow request;
+  request.job_id = "OLD4";
+  request.party_id = "9999";
+  request.cores = 9;
+  auto granted = alloc->RequestAndDecide("local", request, 10, [](const orm::CapacityView&, const orm::AllocationRow&)
+                                                                  -> StatusOr<orm::AllocationDecision> {
+    return orm::AllocationDecision{ALLOCATION_STATUS_HELD, ""};
+  });
+  BOOST_REQUIRE_MESSAGE(granted.ok(), granted.status().ToString());
+  BOOST_TEST(granted->row.request_seq == 1);
+  BOOST_TEST(alloc->ListByJob("OLD4")->size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(RefusesADatabaseNewerThanThisBuild) {

@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <set>
+
 #include <algorithm>
 #include <vector>
 
@@ -131,6 +133,56 @@ BOOST_AUTO_TEST_CASE(SpecExamples) {
              JOB_STATUS_FAILED);
   BOOST_TEST(*sm::JobStatusFromTasks({TASK_STATUS_TIMEOUT, TASK_STATUS_CANCELED}, false) == JOB_STATUS_TIMEOUT);
   BOOST_TEST(!sm::JobStatusFromTasks({}, false).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(SchedulingJobStatusTest)
+
+BOOST_AUTO_TEST_CASE(AnInterruptWithoutRetryEndsTheJobAtOnceOneWithARetryDoesNot) {
+  for (bool has_next : {false, true}) {
+    for (const auto& raw : AllCombinations(kAll)) {
+      for (std::size_t pending_mask = 0; pending_mask < (1u << raw.size()); ++pending_mask) {
+        std::vector<sm::TaskOutcome> outcomes;
+        std::vector<TaskStatus> effective;
+        std::set<TaskStatus> final_interrupts;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+          bool interrupted =
+              raw[i] == TASK_STATUS_FAILED || raw[i] == TASK_STATUS_TIMEOUT || raw[i] == TASK_STATUS_CANCELED;
+          bool pending = interrupted && (pending_mask >> i & 1u);
+          outcomes.push_back({raw[i], pending});
+          effective.push_back(pending ? TASK_STATUS_RUNNING : raw[i]);
+          if (interrupted && !pending) final_interrupts.insert(raw[i]);
+        }
+        auto got = sm::SchedulingJobStatus(outcomes, has_next);
+        BOOST_REQUIRE(got.ok());
+        JobStatus expected = *sm::JobStatusFromTasks(effective, has_next);
+        if (final_interrupts.count(TASK_STATUS_FAILED)) {
+          expected = JOB_STATUS_FAILED;
+        } else if (final_interrupts.count(TASK_STATUS_TIMEOUT)) {
+          expected = JOB_STATUS_TIMEOUT;
+        } else if (final_interrupts.count(TASK_STATUS_CANCELED)) {
+          expected = JOB_STATUS_CANCELED;
+        }
+        BOOST_TEST(JobStatusName(*got) == JobStatusName(expected));
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(Examples) {
+  using O = sm::TaskOutcome;
+  // A failure ends the job even while another task runs (FATE-Flow would say running).
+  BOOST_TEST(*sm::SchedulingJobStatus({O{TASK_STATUS_FAILED, false}, O{TASK_STATUS_RUNNING, false}}, false) ==
+             JOB_STATUS_FAILED);
+  // A failure with a retry to come keeps it running, even with nothing else startable.
+  BOOST_TEST(*sm::SchedulingJobStatus({O{TASK_STATUS_FAILED, true}, O{TASK_STATUS_SUCCESS, false}}, false) ==
+             JOB_STATUS_RUNNING);
+  BOOST_TEST(*sm::SchedulingJobStatus({O{TASK_STATUS_TIMEOUT, true}, O{TASK_STATUS_CANCELED, false}}, false) ==
+             JOB_STATUS_CANCELED);
+  BOOST_TEST(*sm::SchedulingJobStatus({O{TASK_STATUS_SUCCESS, false}, O{TASK_STATUS_PASS, false}}, false) ==
+             JOB_STATUS_SUCCESS);
+  BOOST_TEST(!sm::SchedulingJobStatus({}, false).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -16,8 +16,8 @@ using sm::AllocationEvent;
 using sm::JobEvent;
 using sm::TaskEvent;
 
-// The oracle: every allowed edge, written from FATE-Flow's tables (spec §1.2-1.4) and the
-// documented differences (ARCHITECTURE.md §4, the machine headers). Independent of the MSM code.
+// The oracle: every allowed edge, written from FATE-Flow's status tables and the documented
+// differences (the machine headers). Independent of the MSM code.
 struct JobRow {
   JobStatus from;
   JobEvent event;

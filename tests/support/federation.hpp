@@ -37,7 +37,7 @@ struct FederationOptions {
   std::int64_t party_call_timeout_ms = 2000;
   std::int64_t aging_ms = 60000;
   std::string database_yaml;  ///< replaces the SQLite default (e.g. a MySQL section)
-  // Security (issue 7): everything off unless asked.
+  // Security: everything off unless asked.
   bool site_auth = false;        ///< every party signs its interconnect calls (keys made per party)
   bool permission = false;       ///< partners need grants to create jobs
   std::string client_app_id;     ///< when set, client authentication is on with this app
