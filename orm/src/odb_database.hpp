@@ -1,6 +1,6 @@
 #pragma once
 // Private to orm/: the ODB-backed Database and the transaction/error helpers every repository
-// uses. Compiled as C++14 only (libodb 2.4 headers, docs/toolchain.md §2).
+// uses. Compiled as C++14 only: libodb 2.4 headers use dynamic exception specifications, which C++17 removed.
 
 #include <chrono>
 #include <cstdint>

@@ -440,8 +440,11 @@ Status ServerApp::Start() {
   orm::NonceRepository* nonce_rows = s.nonce_rows.get();
   dopt.also_each_pass = [registry, clock, instance, nonce_rows]() mutable {
     instance.heartbeat_ms = clock->NowMs();
-    (void)registry->UpsertInstance(instance);
-    (void)nonce_rows->Purge(clock->NowMs());
+    // Both are retried on the next pass; a failure is worth a line, not a stop.
+    Status beat = registry->UpsertInstance(instance);
+    if (!beat.ok()) log::Get("detector")->warn("instance heartbeat not recorded: {}", beat.message());
+    auto purged = nonce_rows->Purge(clock->NowMs());
+    if (!purged.ok()) log::Get("detector")->warn("old nonces not purged: {}", purged.status().message());
   };
   detector::DetectorDeps dd;
   dd.jobs = s.jobs.get();

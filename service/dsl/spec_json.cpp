@@ -8,7 +8,9 @@ std::string SpecToJson(const JobSpec& spec) {
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(spec, &out, options);
+  // Printing a well-formed message cannot fail (only unset Any fields could); an empty result
+  // would be refused by the reader, never taken for a job.
+  if (!google::protobuf::util::MessageToJsonString(spec, &out, options).ok()) out.clear();
   return out;
 }
 

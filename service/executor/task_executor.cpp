@@ -213,7 +213,9 @@ void TaskExecutor::OnExit(pid_t pid, int exit_code, int sig) {
   }
   // The pid stays in `live_` until the outcome is recorded, so the detector keeps leaving it to us.
   std::int64_t now = clock_.NowMs();
-  (void)tasks_.RecordExitCode(attempt_id, sig ? 128 + sig : exit_code, now);
+  // The exit code is information for people; the attempt's outcome below does not depend on it.
+  Status recorded = tasks_.RecordExitCode(attempt_id, sig ? 128 + sig : exit_code, now);
+  if (!recorded.ok()) log::Get("executor")->warn("pid={} exit code not recorded: {}", pid, recorded.message());
   auto a = tasks_.GetById(attempt_id);
   bool ended_here = false;
   if (a.ok() && a->status == TASK_STATUS_RUNNING) {
