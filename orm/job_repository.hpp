@@ -23,6 +23,10 @@ struct JobFilter {
   std::size_t limit = 100;
   std::size_t offset = 0;
   bool newest_first = true;
+  /// Keyset paging: only rows after (after_created_ms, after_id) in the list's order, so a deep
+  /// page costs what the first one costs. after_id = 0: from the start.
+  std::int64_t after_created_ms = 0;
+  std::uint64_t after_id = 0;
 };
 
 /// Domain access to ff_job. Thread-safe.

@@ -54,6 +54,10 @@ class ScheduleRepository {
   virtual StatusOr<std::vector<ScheduleJobRow>> ListLeasableJobs(const std::vector<JobStatus>& statuses,
                                                                  const std::string& owner,
                                                                  std::int64_t now_ms, std::size_t limit) = 0;
+  /// The same selection, job ids only (no spec is read), in the same order.
+  virtual StatusOr<std::vector<std::string>> ListLeasableJobIds(const std::vector<JobStatus>& statuses,
+                                                                const std::string& owner, std::int64_t now_ms,
+                                                                std::size_t limit) = 0;
   /// Ended jobs whose end status has not reached every party yet (end_synced = false), that
   /// `owner` holds or may take.
   virtual StatusOr<std::vector<ScheduleJobRow>> ListLeasableUnsynced(const std::string& owner, std::int64_t now_ms,

@@ -9,8 +9,9 @@
 
 // Version history: 1 = lifecycle tables; 2 = interconnect command log, providers, queue fields;
 // 3 = security (nonces, partner permissions), tracking and data (metrics, outputs, tables);
-// 4 = the allocation ledger keeps every decision (request_seq, refusals).
-#pragma db model version(1, 4)
+// 4 = the allocation ledger keeps every decision (request_seq, refusals); 5 = indexes for job
+// lists by creation and for unsynced ends.
+#pragma db model version(1, 5)
 
 // _Pragma only takes a string literal, so the pragma text is stringised after its arguments
 // (the record name pasted from the table name) have been expanded.
@@ -74,6 +75,20 @@ struct AllocationTotalsView {
   std::int64_t memory_mb = 0;
 #pragma db column("COUNT(" + AllocationRecord::id + ")")
   std::int64_t rows = 0;
+};
+
+/// Ids of a job selection: a deep page is found in the index, then only its rows are read.
+#pragma db view object(JobRecord)
+struct JobIdView {
+#pragma db column(JobRecord::id)
+  std::uint64_t id = 0;
+};
+
+/// Job ids of a scheduler selection: the tick lists the jobs to drive without their specs.
+#pragma db view object(ScheduleJobRecord)
+struct ScheduleJobIdView {
+#pragma db column(ScheduleJobRecord::job_id)
+  std::string job_id;
 };
 
 /// Row count of a job selection (list paging).

@@ -11,14 +11,16 @@ namespace orm {
 namespace {
 
 using records::JobCountView;
+using records::JobIdView;
 using records::JobRecord;
 using JobQuery = odb::query<JobRecord>;
 
 // Filter queries are prepared once per connection and cached: one statement per filter shape
-// (which fields are set, how many statuses, which order) and, for lists, limit. Values are bound
-// by reference. The dynamic multi-database query cannot bind LIMIT/OFFSET, so only first pages
-// (offset 0: job query, a job's rows, the scheduler's status scans) use the cache; deeper pages
-// run once-off with literal numbers.
+// (which fields are set, how many statuses, whether a keyset cursor is given, which order) and,
+// for lists, limit. Values are bound by reference. The dynamic multi-database query cannot bind
+// LIMIT/OFFSET, so only pages without an offset (job query, a job's rows, the scheduler's status
+// scans, keyset pages) use the cache. A page with an offset finds its ids in an index first (the
+// rows skipped are index entries, not rows with their plans), then reads only its own rows.
 const std::size_t kMaxCachedStatuses = 8;
 enum class JobOrder { kNewestFirst = 0, kOldestFirst = 1, kByParty = 2 };
 
@@ -26,28 +28,41 @@ enum class JobOrder { kNewestFirst = 0, kOldestFirst = 1, kByParty = 2 };
 struct JobFilterParams {
   std::string job_id, role, party_id;
   std::vector<std::string> statuses;  ///< sized by BoundFilter, never resized after binding
+  std::int64_t after_created_ms = 0;
+  std::uint64_t after_id = 0;
 };
 
 /// The statement name of a filter's shape, or nullptr when it is not cached.
 const char* CachedName(bool count, const JobFilter& f, JobOrder order) {
   if (f.statuses.size() > kMaxCachedStatuses || (!count && f.offset != 0)) return nullptr;
-  std::size_t shape = (f.job_id.empty() ? 0 : 1) | (f.role.empty() ? 0 : 2) | (f.party_id.empty() ? 0 : 4);
-  shape += 8 * f.statuses.size() + 8 * (kMaxCachedStatuses + 1) * static_cast<std::size_t>(order);
+  std::size_t shape = (f.job_id.empty() ? 0 : 1) | (f.role.empty() ? 0 : 2) | (f.party_id.empty() ? 0 : 4) |
+                      (f.after_id == 0 ? 0 : 8);
+  shape += 16 * f.statuses.size() + 16 * (kMaxCachedStatuses + 1) * static_cast<std::size_t>(order);
   return StatementName(std::string(count ? "ff_job_count_" : "ff_job_list_") + std::to_string(shape) +
                        (count ? "" : "_" + std::to_string(f.limit)));
 }
 
 template <typename Q>
-Q BoundFilter(const JobFilter& shape, JobFilterParams& p) {
+Q BoundFilter(const JobFilter& shape, JobFilterParams& p, JobOrder order = JobOrder::kNewestFirst) {
   p.statuses.resize(shape.statuses.size());
   Q q(true);
   if (!shape.job_id.empty()) q = q && Q::job_id == Q::_ref(p.job_id);
   if (!shape.role.empty()) q = q && Q::role == Q::_ref(p.role);
   if (!shape.party_id.empty()) q = q && Q::party_id == Q::_ref(p.party_id);
   if (!shape.statuses.empty()) {
-    Q any(false);
-    for (std::size_t i = 0; i < shape.statuses.size(); ++i) any = any || Q::status == Q::_ref(p.statuses[i]);
+    // From the first term, not `false OR ...`, which keeps SQLite from using the status index.
+    Q any = Q::status == Q::_ref(p.statuses[0]);
+    for (std::size_t i = 1; i < shape.statuses.size(); ++i) any = any || Q::status == Q::_ref(p.statuses[i]);
     q = q && (any);
+  }
+  if (shape.after_id != 0 && order != JobOrder::kByParty) {
+    // Strictly after the cursor in the list's order (created_ms, id), both descending or both ascending.
+    Q after = order == JobOrder::kNewestFirst
+                  ? Q::created_ms < Q::_ref(p.after_created_ms) ||
+                        (Q::created_ms == Q::_ref(p.after_created_ms) && Q::id < Q::_ref(p.after_id))
+                  : Q::created_ms > Q::_ref(p.after_created_ms) ||
+                        (Q::created_ms == Q::_ref(p.after_created_ms) && Q::id > Q::_ref(p.after_id));
+    q = q && (after);
   }
   return q;
 }
@@ -58,18 +73,21 @@ void FillFilter(const JobFilter& f, JobFilterParams& p) {
   p.role = f.role;
   p.party_id = f.party_id;
   for (std::size_t i = 0; i < f.statuses.size(); ++i) p.statuses[i] = JobStatusName(f.statuses[i]);
+  p.after_created_ms = f.after_created_ms;
+  p.after_id = f.after_id;
 }
 
-JobQuery OrderClause(JobOrder order) {
+template <typename Q>
+Q OrderClause(JobOrder order) {
   switch (order) {
     case JobOrder::kNewestFirst:
-      return JobQuery("ORDER BY") + JobQuery::created_ms + "DESC," + JobQuery::id + "DESC";
+      return Q("ORDER BY") + Q::created_ms + "DESC," + Q::id + "DESC";
     case JobOrder::kOldestFirst:
-      return JobQuery("ORDER BY") + JobQuery::created_ms + "," + JobQuery::id;
+      return Q("ORDER BY") + Q::created_ms + "," + Q::id;
     case JobOrder::kByParty:
       break;
   }
-  return JobQuery("ORDER BY") + JobQuery::role + "," + JobQuery::party_id;
+  return Q("ORDER BY") + Q::role + "," + Q::party_id;
 }
 
 class OdbJobRepository final : public JobRepository {
@@ -128,18 +146,22 @@ class OdbJobRepository final : public JobRepository {
 
   StatusOr<std::size_t> Count(const JobFilter& filter) override {
     using CountQuery = odb::query<JobCountView>;
+    // The count is of the whole selection, wherever a keyset page starts.
+    JobFilter all = filter;
+    all.after_id = 0;
+    all.after_created_ms = 0;
     std::size_t n = 0;
-    const char* name = CachedName(true, filter, JobOrder::kNewestFirst);
+    const char* name = CachedName(true, all, JobOrder::kNewestFirst);
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
       JobFilterParams once;  // the once-off query's values: bound by reference, outlive the result
       odb::result<JobCountView> r;
       if (name) {
         r = ExecuteCached<JobCountView, JobFilterParams>(
-            d, name, [&](JobFilterParams& p) { return BoundFilter<CountQuery>(filter, p); },
-            [&](JobFilterParams& p) { FillFilter(filter, p); });
+            d, name, [&](JobFilterParams& p) { return BoundFilter<CountQuery>(all, p); },
+            [&](JobFilterParams& p) { FillFilter(all, p); });
       } else {
-        CountQuery q = BoundFilter<CountQuery>(filter, once);
-        FillFilter(filter, once);
+        CountQuery q = BoundFilter<CountQuery>(all, once);
+        FillFilter(all, once);
         r = d.query<JobCountView>(q);
       }
       for (const JobCountView& v : r) n = static_cast<std::size_t>(v.count);
@@ -211,22 +233,48 @@ class OdbJobRepository final : public JobRepository {
 
  private:
   StatusOr<std::vector<JobRow>> List(const JobFilter& filter, JobOrder order) {
+    if (filter.offset != 0) return ListPage(filter, order);
     std::vector<JobRow> out;
-    const std::string limit = "LIMIT " + std::to_string(filter.limit) + " OFFSET " + std::to_string(filter.offset);
+    const std::string limit = "LIMIT " + std::to_string(filter.limit);
     const char* name = CachedName(false, filter, order);
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
       JobFilterParams once;  // the once-off query's values: bound by reference, outlive the result
       odb::result<JobRecord> r;
       if (name) {
         r = ExecuteCached<JobRecord, JobFilterParams>(
-            d, name, [&](JobFilterParams& p) { return BoundFilter<JobQuery>(filter, p) + OrderClause(order) + limit; },
+            d, name,
+            [&](JobFilterParams& p) {
+              return BoundFilter<JobQuery>(filter, p, order) + OrderClause<JobQuery>(order) + limit;
+            },
             [&](JobFilterParams& p) { FillFilter(filter, p); });
       } else {
-        JobQuery q = BoundFilter<JobQuery>(filter, once) + OrderClause(order) + limit;
+        JobQuery q = BoundFilter<JobQuery>(filter, once, order) + OrderClause<JobQuery>(order) + limit;
         FillFilter(filter, once);
         r = d.query<JobRecord>(q);
       }
       for (const JobRecord& rec : r) out.push_back(ToRow(rec));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  // A page behind an offset: its ids from the index, then its rows, in one read transaction.
+  StatusOr<std::vector<JobRow>> ListPage(const JobFilter& filter, JobOrder order) {
+    using IdQuery = odb::query<JobIdView>;
+    std::vector<JobRow> out;
+    const std::string limit = "LIMIT " + std::to_string(filter.limit) + " OFFSET " + std::to_string(filter.offset);
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      JobFilterParams once;
+      IdQuery q = BoundFilter<IdQuery>(filter, once, order) + OrderClause<IdQuery>(order) + limit;
+      FillFilter(filter, once);
+      std::vector<std::uint64_t> ids;
+      odb::result<JobIdView> page(d.query<JobIdView>(q));
+      for (const JobIdView& v : page) ids.push_back(v.id);
+      if (ids.empty()) return Status::OK();
+      odb::result<JobRecord> rows(
+          d.query<JobRecord>(JobQuery::id.in_range(ids.begin(), ids.end()) + OrderClause<JobQuery>(order)));
+      for (const JobRecord& rec : rows) out.push_back(ToRow(rec));
       return Status::OK();
     });
     if (!s.ok()) return s;

@@ -21,10 +21,38 @@ using JobQ = odb::query<ScheduleJobRecord>;
 using TaskQ = odb::query<ScheduleTaskRecord>;
 using PartyQ = odb::query<ScheduleTaskPartyRecord>;
 
-JobQ StatusIn(const std::vector<JobStatus>& statuses) {
-  JobQ any(false);
-  for (JobStatus s : statuses) any = any || JobQ::status == std::string(JobStatusName(s));
+// Built from its first term, not `false OR ...`: SQLite does not use an index for an OR with a
+// constant term, and the tick's lists would read every ended job.
+template <typename Q>
+Q StatusIn(const std::vector<JobStatus>& statuses) {
+  if (statuses.empty()) return Q(false);
+  Q any = Q::status == std::string(JobStatusName(statuses[0]));
+  for (std::size_t i = 1; i < statuses.size(); ++i) any = any || Q::status == std::string(JobStatusName(statuses[i]));
   return any;
+}
+
+/// Jobs in `statuses` whose lease `owner` holds or may take, by priority then age.
+template <typename Q>
+Q Leasable(const std::vector<JobStatus>& statuses, const std::string& owner, std::int64_t now_ms) {
+  Q free_or_mine = Q::lease_owner == owner || Q::lease_owner == std::string() || Q::lease_until_ms < now_ms;
+  Q selection = (StatusIn<Q>(statuses)) && (free_or_mine);
+  return selection + "ORDER BY" + Q::priority + "DESC," + Q::created_ms + "," + Q::id;
+}
+
+/// Rows of a job's latest attempts (tasks or their copies): attempt = the task's highest, by a
+/// correlated subquery on the (job, task, attempt) key. Every tick of every running job reads
+/// them: a cached statement.
+template <typename Record>
+odb::result<Record> LatestAttempts(odb::database& d, const char* name, const std::string& job_id) {
+  using Q = odb::query<Record>;
+  return ExecuteCached<Record, StringParam>(
+      d, name,
+      [](StringParam& p) {
+        return (Q::job_id == Q::_ref(p.value)) + "AND" + Q::attempt +
+               "= (SELECT MAX(m.attempt) FROM ff_schedule_task m WHERE m.job_id =" + Q::job_id +
+               "AND m.task_name =" + Q::task_name + ") ORDER BY" + Q::id;
+      },
+      [&](StringParam& p) { p.value = job_id; });
 }
 
 class OdbScheduleRepository final : public ScheduleRepository {
@@ -46,9 +74,13 @@ class OdbScheduleRepository final : public ScheduleRepository {
   StatusOr<ScheduleJobRow> GetJob(const std::string& job_id) override {
     ScheduleJobRow out;
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
-      std::unique_ptr<ScheduleJobRecord> r(d.query_one<ScheduleJobRecord>(JobQ::job_id == job_id));
-      if (!r) return NotFoundError("job " + job_id + " is not scheduled by this party");
-      out = ToRow(*r);
+      // Read by every tick of every running job and by the API: a cached statement.
+      odb::result<ScheduleJobRecord> r = ExecuteCached<ScheduleJobRecord, StringParam>(
+          d, "ff_schedule_job_by_id", [](StringParam& p) { return JobQ::job_id == JobQ::_ref(p.value); },
+          [&](StringParam& p) { p.value = job_id; });
+      auto it = r.begin();
+      if (it == r.end()) return NotFoundError("job " + job_id + " is not scheduled by this party");
+      out = ToRow(*it);
       return Status::OK();
     });
     if (!s.ok()) return s;
@@ -57,17 +89,29 @@ class OdbScheduleRepository final : public ScheduleRepository {
 
   StatusOr<std::vector<ScheduleJobRow>> ListJobsByStatus(const std::vector<JobStatus>& statuses,
                                                          std::size_t limit) override {
-    return QueryJobs((StatusIn(statuses)) + "ORDER BY" + JobQ::priority + "DESC," + JobQ::created_ms + "," + JobQ::id,
+    return QueryJobs((StatusIn<JobQ>(statuses)) + "ORDER BY" + JobQ::priority + "DESC," + JobQ::created_ms + "," + JobQ::id,
                      limit);
   }
 
   StatusOr<std::vector<ScheduleJobRow>> ListLeasableJobs(const std::vector<JobStatus>& statuses,
                                                          const std::string& owner, std::int64_t now_ms,
                                                          std::size_t limit) override {
-    JobQ free_or_mine = JobQ::lease_owner == owner || JobQ::lease_owner == std::string() ||
-                        JobQ::lease_until_ms < now_ms;
-    JobQ selection = (StatusIn(statuses)) && (free_or_mine);
-    return QueryJobs(selection + "ORDER BY" + JobQ::priority + "DESC," + JobQ::created_ms + "," + JobQ::id, limit);
+    return QueryJobs(Leasable<JobQ>(statuses, owner, now_ms), limit);
+  }
+
+  StatusOr<std::vector<std::string>> ListLeasableJobIds(const std::vector<JobStatus>& statuses,
+                                                        const std::string& owner, std::int64_t now_ms,
+                                                        std::size_t limit) override {
+    using IdQ = odb::query<records::ScheduleJobIdView>;
+    std::vector<std::string> out;
+    IdQ q = Leasable<IdQ>(statuses, owner, now_ms) + ("LIMIT " + std::to_string(limit));
+    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+      odb::result<records::ScheduleJobIdView> r(d.query<records::ScheduleJobIdView>(q));
+      for (const records::ScheduleJobIdView& v : r) out.push_back(v.job_id);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    return out;
   }
 
   StatusOr<std::vector<ScheduleJobRow>> ListLeasableUnsynced(const std::string& owner, std::int64_t now_ms,
@@ -173,16 +217,10 @@ class OdbScheduleRepository final : public ScheduleRepository {
   StatusOr<LatestTasks> GetLatestTasks(const std::string& job_id) override {
     LatestTasks out;
     Status s = RunTransaction(db_, false, [&](odb::database& d) {
-      // attempt = the task's highest attempt, by a correlated subquery on the (job, task, attempt) key.
-      TaskQ tq = (TaskQ::job_id == job_id) + "AND" + TaskQ::attempt +
-                 "= (SELECT MAX(m.attempt) FROM ff_schedule_task m WHERE m.job_id =" + TaskQ::job_id +
-                 "AND m.task_name =" + TaskQ::task_name + ") ORDER BY" + TaskQ::id;
-      odb::result<ScheduleTaskRecord> tasks(d.query<ScheduleTaskRecord>(tq));
+      odb::result<ScheduleTaskRecord> tasks = LatestAttempts<ScheduleTaskRecord>(d, "ff_schedule_task_latest", job_id);
       for (const ScheduleTaskRecord& rec : tasks) out.tasks.push_back(ToRow(rec));
-      PartyQ pq = (PartyQ::job_id == job_id) + "AND" + PartyQ::attempt +
-                  "= (SELECT MAX(m.attempt) FROM ff_schedule_task m WHERE m.job_id =" + PartyQ::job_id +
-                  "AND m.task_name =" + PartyQ::task_name + ") ORDER BY" + PartyQ::id;
-      odb::result<ScheduleTaskPartyRecord> copies(d.query<ScheduleTaskPartyRecord>(pq));
+      odb::result<ScheduleTaskPartyRecord> copies =
+          LatestAttempts<ScheduleTaskPartyRecord>(d, "ff_schedule_task_party_latest", job_id);
       for (const ScheduleTaskPartyRecord& rec : copies) out.copies.push_back(ToRow(rec));
       return Status::OK();
     });

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include <boost/json.hpp>
 
@@ -97,6 +98,24 @@ StatusOr<std::vector<JobStatus>> ParseStatusList(const bj::object& args) {
     out.push_back(s);
   }
   return out;
+}
+
+// A keyset cursor is the last row's position in the list order: "<created_ms>.<row id>".
+std::string ListCursor(const orm::JobRow& last) {
+  return std::to_string(last.created_ms) + "." + std::to_string(last.id);
+}
+
+StatusOr<std::pair<std::int64_t, std::uint64_t>> ParseListCursor(const std::string& text) {
+  const Status bad = InvalidArgumentError("'cursor' must be a next_cursor value of an earlier answer");
+  std::size_t dot = text.find('.');
+  if (text.size() > 40 || dot == std::string::npos || dot == 0 || dot + 1 == text.size()) return bad;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i != dot && (text[i] < '0' || text[i] > '9')) return bad;
+  }
+  if (dot > 18 || text.size() - dot - 1 > 19) return bad;  // both fit their types
+  std::uint64_t id = std::stoull(text.substr(dot + 1));
+  if (id == 0) return bad;
+  return std::make_pair(static_cast<std::int64_t>(std::stoll(text.substr(0, dot))), id);
 }
 
 StatusOr<orm::JobFilter> FilterOf(const bj::object& args) {
@@ -266,18 +285,30 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
   router.Add("POST", "/v2/job/query", query_doc, query);
 
   router.Add("GET", "/v2/job/list/query",
-             {"application", "Page through this party's jobs, newest first.",
-              "limit (default 20), page (from 1), job_id, role, party_id, status (list), order (desc|asc)"},
+             {"application",
+              "Page through this party's jobs, newest first. A full page answers next_cursor: pass it as "
+              "cursor for the next page (keyset paging: every page costs the same).",
+              "limit (default 20), page (from 1), cursor (from next_cursor; not with page), job_id, role, "
+              "party_id, status (list), order (desc|asc)"},
              WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
                auto filter = FilterOf(args);
                if (!filter.ok()) return JsonError(filter.status());
                auto limit = OptionalInt(args, "limit", 20, 1, 1000);
                auto page = OptionalInt(args, "page", 1, 1, 1000000);
+               auto cursor = OptionalString(args, "cursor");
                std::string order = OptionalString(args, "order").value_or("?");
                if (!limit.ok()) return JsonError(limit.status());
                if (!page.ok()) return JsonError(page.status());
+               if (!cursor.ok()) return JsonError(cursor.status());
                if (order != "" && order != "desc" && order != "asc") {
                  return JsonError(InvalidArgumentError("'order' must be desc or asc"));
+               }
+               if (!cursor->empty()) {
+                 if (*page != 1) return JsonError(InvalidArgumentError("give either 'page' or 'cursor', not both"));
+                 auto position = ParseListCursor(*cursor);
+                 if (!position.ok()) return JsonError(position.status());
+                 filter->after_created_ms = position->first;
+                 filter->after_id = position->second;
                }
                filter->limit = static_cast<std::size_t>(*limit);
                filter->offset = static_cast<std::size_t>((*page - 1) * *limit);
@@ -288,7 +319,9 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                if (!count.ok()) return JsonError(count.status());
                bj::array out;
                for (const auto& r : *rows) out.push_back(JobView(r));
-               return JsonOk(bj::object{{"count", *count}, {"data", std::move(out)}});
+               bj::object reply{{"count", *count}, {"data", std::move(out)}};
+               if (rows->size() == filter->limit) reply["next_cursor"] = ListCursor(rows->back());
+               return JsonOk(std::move(reply));
              }));
 
   router.Add("GET", "/v2/job/task/query",

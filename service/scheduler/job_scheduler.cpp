@@ -29,12 +29,10 @@ void JobScheduler::RunOnce(ThreadPool& pool) {
     FF_LOG_LIMITED(ctx_.limiter, "list-waiting", warn, "scheduler", "cannot list waiting jobs: {}",
                    waiting.status().message());
   }
-  auto active = ctx_.schedule.ListLeasableJobs({JOB_STATUS_RUNNING, JOB_STATUS_READY}, me, now, limit);
+  // Ids only: DriveJob reads the row under the job's lock anyway.
+  auto active = ctx_.schedule.ListLeasableJobIds({JOB_STATUS_RUNNING, JOB_STATUS_READY}, me, now, limit);
   if (active.ok()) {
-    for (const auto& job : *active) {
-      std::string id = job.job_id;
-      pool.Submit([this, id] { DriveJob(id); });
-    }
+    for (const auto& id : *active) pool.Submit([this, id] { DriveJob(id); });
   } else {
     FF_LOG_LIMITED(ctx_.limiter, "list-active", warn, "scheduler", "cannot list running jobs: {}",
                    active.status().message());

@@ -221,6 +221,11 @@ BOOST_AUTO_TEST_CASE(ConfMistakesNameTheField) {
                       "index 1 is out of range"));
   BOOST_TEST(Mentions(ErrorOf(kDsl, with(R"("component_parameters": {"role": {"arbiter": {"0": {}}}})")),
                       "role is not in runtime_conf.role"));
+  // A component's role-scoped parameters that are not an object (this used to throw).
+  BOOST_TEST(Mentions(ErrorOf(kDsl, with(R"("component_parameters": {"role": {"host": {"0": {"lr_0": 5}}}})")),
+                      "'runtime_conf.component_parameters.role.host.0.lr_0' must be an object"));
+  BOOST_TEST(Mentions(ErrorOf(kDsl, with(R"("component_parameters": {"role": {"guest": {"all": {"lr_0": [1]}}}})")),
+                      "'runtime_conf.component_parameters.role.guest.all.lr_0' must be an object"));
   BOOST_TEST(Mentions(ErrorOf(kDsl, with(R"("job_parameters": {"task_cores": 4})")),
                       "dsl_version 2 puts job parameters under job_parameters.common"));
   BOOST_TEST(Mentions(ErrorOf(kDsl, with(R"("job_parameters": {"common": {"task_cores": "many"}})")),

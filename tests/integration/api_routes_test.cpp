@@ -364,6 +364,35 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
     BOOST_TEST((a.http == 200 && a.code == 0), k.method << " " << k.path << ": HTTP " << a.http << " code " << a.code << " " << a.message);
     if (k.path.find("rerun") != std::string::npos) wait(rerun_job);
   }
+
+  // Keyset paging: following next_cursor one row at a time visits every job once, in the order
+  // of one long page; a cursor with a page, or a made-up one, is refused.
+  for (const std::string order : {"desc", "asc"}) {
+    Answer whole = c.Call("9999", "GET", "/v2/job/list/query", {{"limit", "1000"}, {"order", order}});
+    BOOST_REQUIRE(whole.http == 200);
+    std::vector<std::string> expected, walked;
+    for (const auto& r : whole.data.at("data").as_array()) expected.push_back(std::string(r.at("job_id").as_string()));
+    BOOST_TEST(expected.size() >= 3u);
+    bj::object page{{"limit", "1"}, {"order", order}};
+    for (std::size_t guard = 0; guard <= expected.size(); ++guard) {
+      Answer a = c.Call("9999", "GET", "/v2/job/list/query", page);
+      BOOST_REQUIRE(a.http == 200);
+      BOOST_TEST(a.data.at("count").as_int64() == static_cast<std::int64_t>(expected.size()));
+      for (const auto& r : a.data.at("data").as_array()) walked.push_back(std::string(r.at("job_id").as_string()));
+      const bj::value* next = a.data.as_object().if_contains("next_cursor");
+      if (!next) break;
+      page["cursor"] = *next;
+    }
+    BOOST_TEST(walked == expected, "cursor walk, order " << order);
+  }
+  Answer both = c.Call("9999", "GET", "/v2/job/list/query", {{"cursor", "1.1"}, {"page", "2"}});
+  BOOST_TEST(both.http == 400);
+  BOOST_TEST(both.message.find("either 'page' or 'cursor'") != std::string::npos, both.message);
+  for (const char* bad : {"1", ".5", "5.", "a.1", "1.0", "1.2.3", "123456789012345678901.1"}) {
+    Answer a = c.Call("9999", "GET", "/v2/job/list/query", {{"cursor", bad}});
+    BOOST_TEST(a.http == 400, bad);
+    BOOST_TEST(a.message.find("'cursor' must be") != std::string::npos, a.message);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

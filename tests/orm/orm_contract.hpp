@@ -150,6 +150,55 @@ BOOST_AUTO_TEST_CASE(JobCreateGetListAndDuplicateRefused) {
   BOOST_TEST(orm::MakeJobRepository(**reopened)->ListByJob("J1")->size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(OffsetAndKeysetPagesWalkTheSameOrderAsOneList) {
+  auto db = OpenFresh("paging");
+  auto jobs = orm::MakeJobRepository(*db);
+  // 23 rows; creation times repeat (3 rows per millisecond), so the id breaks ties.
+  std::vector<orm::JobRow> rows;
+  for (int i = 0; i < 23; ++i) {
+    rows.push_back(SampleJob("P" + std::to_string(i), i % 4 == 0 ? "host" : "guest", "9999"));
+    rows.back().plan_json = "{}";
+    rows.back().created_ms = 1000 + i / 3;
+    rows.back().status = i % 5 == 0 ? JOB_STATUS_RUNNING : JOB_STATUS_WAITING;
+  }
+  BOOST_REQUIRE(jobs->CreateAll(rows).ok());
+  for (bool newest_first : {true, false}) {
+    for (std::vector<JobStatus> statuses : {std::vector<JobStatus>{}, std::vector<JobStatus>{JOB_STATUS_WAITING}}) {
+      orm::JobFilter all;
+      all.newest_first = newest_first;
+      all.statuses = statuses;
+      all.limit = 1000;
+      auto whole = jobs->List(all);
+      BOOST_REQUIRE(whole.ok());
+      std::vector<std::string> expected;
+      for (const auto& r : *whole) expected.push_back(r.job_id);
+      BOOST_TEST(expected.size() == (statuses.empty() ? 23u : 18u));
+      std::vector<std::string> by_offset, by_cursor;
+      orm::JobFilter page = all;
+      page.limit = 4;
+      for (page.offset = 0; page.offset < 40; page.offset += 4) {
+        auto got = jobs->List(page);
+        BOOST_REQUIRE(got.ok());
+        for (const auto& r : *got) by_offset.push_back(r.job_id);
+      }
+      orm::JobFilter keyset = all;
+      keyset.limit = 4;
+      for (int guard = 0; guard < 10; ++guard) {
+        auto got = jobs->List(keyset);
+        BOOST_REQUIRE(got.ok());
+        for (const auto& r : *got) by_cursor.push_back(r.job_id);
+        if (got->size() < 4) break;
+        keyset.after_created_ms = got->back().created_ms;
+        keyset.after_id = got->back().id;
+        // The count is of the whole selection, not of what follows the cursor.
+        BOOST_TEST(*jobs->Count(keyset) == expected.size());
+      }
+      BOOST_TEST(by_offset == expected, "offset pages, newest_first=" << newest_first);
+      BOOST_TEST(by_cursor == expected, "keyset pages, newest_first=" << newest_first);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(CompareAndSetChangesOnlyFromTheExpectedStatus) {
   auto db = OpenFresh("cas");
   auto jobs = orm::MakeJobRepository(*db);
@@ -246,6 +295,10 @@ BOOST_AUTO_TEST_CASE(ScheduledJobLeaseIsHeldByOneInstanceUntilItExpires) {
   BOOST_TEST(mine->empty());
   BOOST_REQUIRE(sched->ReleaseJobLease("J1", "b").ok());
   BOOST_TEST(sched->ListLeasableJobs({JOB_STATUS_WAITING}, "a", 2000, 10)->size() == 1u);
+  // The id-only view selects the same jobs.
+  BOOST_TEST(*sched->ListLeasableJobIds({JOB_STATUS_WAITING, JOB_STATUS_RUNNING}, "a", 2000, 10) ==
+             std::vector<std::string>{"J1"});
+  BOOST_TEST(sched->ListLeasableJobIds({JOB_STATUS_RUNNING}, "a", 2000, 10)->empty());
   BOOST_TEST(!sched->TryLeaseJob("J'1", "a", 1, 1).ok());
 
   // Racing instances: exactly one gets a free lease.

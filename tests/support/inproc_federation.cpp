@@ -1,8 +1,7 @@
 #include "tests/support/inproc_federation.hpp"
 
-#include <boost/test/unit_test.hpp>
-
 #include <filesystem>
+#include <stdexcept>
 
 #include "base/ids.hpp"
 #include "proto/status_names.hpp"
@@ -16,6 +15,16 @@
 namespace fedflow::testing {
 
 namespace bj = boost::json;
+
+namespace {
+
+// Set-up failures end the test (Boost.Test reports the exception) or the benchmark; the
+// support library does not depend on a test framework being active.
+void Require(const Status& s, const char* what) {
+  if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.ToString());
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Network
@@ -112,7 +121,7 @@ void InProcessFederation::Build(const InProcessPartyOptions& o) {
   db.sqlite_path = p.home + "/fedflow.db";
   std::filesystem::create_directories(p.home);
   auto opened = orm::OpenDatabase(db);
-  BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  Require(opened.status(), "open the party's database");
   p.db = std::move(opened).value();
   p.jobs = orm::MakeJobRepository(*p.db);
   p.schedule = orm::MakeScheduleRepository(*p.db);
@@ -126,13 +135,13 @@ void InProcessFederation::Build(const InProcessPartyOptions& o) {
   capacity.cores = o.cores;
   capacity.max_running_jobs = o.max_running_jobs;
   capacity.updated_ms = clock_.NowMs();
-  BOOST_REQUIRE(p.allocations->RegisterCapacity(capacity).ok());
+  Require(p.allocations->RegisterCapacity(capacity), "register capacity");
   p.job_lifecycle = std::make_unique<lifecycle::JobLifecycle>(*p.jobs, *p.schedule, clock_);
   p.task_lifecycle = std::make_unique<lifecycle::TaskLifecycle>(*p.tasks, *p.schedule, clock_);
   p.allocation_lifecycle = std::make_unique<lifecycle::AllocationLifecycle>(*p.allocations, clock_);
   p.providers = std::make_unique<executor::ProviderRegistry>(*p.provider_rows, clock_);
   executor::Provider provider{"test", "1.0", "/bin/true", {o.modules.begin(), o.modules.end()}, "config"};
-  BOOST_REQUIRE(p.providers->Register(provider).ok());
+  Require(p.providers->Register(provider), "register the provider");
   Wire(p);
   order_.push_back(o.party_id);
   parties_[o.party_id] = std::move(owned);
@@ -311,7 +320,7 @@ Status InProcessFederation::Report(const std::string& party, const std::string& 
 void InProcessFederation::ReportAll(const std::string& job_id, const std::string& status) {
   for (const auto& id : order_) {
     for (const auto& w : parties_.at(id)->launcher.Alive()) {
-      if (w.job_id == job_id) BOOST_REQUIRE(Report(id, job_id, w.task_name, w.role, status).ok());
+      if (w.job_id == job_id) Require(Report(id, job_id, w.task_name, w.role, status), "worker report");
     }
   }
 }
