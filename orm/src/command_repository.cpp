@@ -20,7 +20,7 @@ class OdbCommandRepository final : public CommandRepository {
 
   StatusOr<CommandRow> Get(const std::string& command_key) override {
     CommandRow out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       std::unique_ptr<CommandRecord> r(d.query_one<CommandRecord>(CmdQ::command_key == command_key));
       if (!r) return NotFoundError("command " + command_key + " not answered yet");
       out = ToRow(*r);
@@ -75,7 +75,7 @@ class OdbProviderRepository final : public ProviderRepository {
 
   StatusOr<std::vector<ProviderRow>> List() override {
     std::vector<ProviderRow> out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       odb::result<ProviderRecord> r(d.query<ProviderRecord>("ORDER BY" + ProvQ::name + "," + ProvQ::version));
       for (const ProviderRecord& rec : r) out.push_back(ToRow(rec));
       return Status::OK();

@@ -8,12 +8,15 @@
 #include <string>
 #include <unordered_set>
 
+#include <odb/mysql/connection-factory.hxx>
 #include <odb/mysql/database.hxx>
 #include <odb/mysql/exceptions.hxx>
+#include <odb/mysql/transaction-impl.hxx>
 #include <odb/schema-catalog.hxx>
 #include <odb/sqlite/connection-factory.hxx>
 #include <odb/sqlite/database.hxx>
 #include <odb/sqlite/exceptions.hxx>
+#include <odb/sqlite/transaction-impl.hxx>
 
 #include "fedflow_records-odb.hpp"
 
@@ -39,6 +42,44 @@ class TunedSqlitePool final : public odb::sqlite::connection_pool_factory {
 
  private:
   unsigned busy_timeout_ms_;
+};
+
+/// MySQL pool whose connections are in autocommit whatever the server's default: single-statement
+/// reads run without BEGIN/COMMIT (BeginSingleRead), and with autocommit off they would stay in
+/// one never-ending snapshot. Connections are not pinged when taken from the pool (a round trip
+/// per transaction): a connection that died fails its transaction with a recoverable error, the
+/// pool drops it, and RunTransaction runs the transaction again on another.
+class AutocommitMysqlPool final : public odb::mysql::connection_pool_factory {
+ public:
+  explicit AutocommitMysqlPool(std::size_t max_connections)
+      : odb::mysql::connection_pool_factory(max_connections, max_connections, false) {}
+
+ protected:
+  pooled_connection_ptr create() override {
+    pooled_connection_ptr c(new (odb::details::shared) pooled_connection(*db_));
+    c->execute("SET autocommit=1");
+    return c;
+  }
+};
+
+// One read statement in autocommit: no BEGIN and no COMMIT (on MySQL two of the three round trips
+// of a read; on SQLite two of the three statements). The statement is its own snapshot. Ending it
+// resets the connection's active statement, which ends SQLite's implicit read transaction.
+class SqliteSingleRead final : public odb::sqlite::transaction_impl {
+ public:
+  explicit SqliteSingleRead(odb::sqlite::connection_ptr c)
+      : odb::sqlite::transaction_impl(std::move(c), odb::sqlite::transaction_impl::deferred) {}
+  void start() override {}
+  void commit() override { connection().clear(); }
+  void rollback() override { connection().clear(); }
+};
+
+class MysqlSingleRead final : public odb::mysql::transaction_impl {
+ public:
+  explicit MysqlSingleRead(odb::mysql::connection_ptr c) : odb::mysql::transaction_impl(std::move(c)) {}
+  void start() override {}
+  void commit() override { connection().clear(); }
+  void rollback() override { connection().clear(); }
 };
 
 const char kSchemaName[] = "";
@@ -67,8 +108,7 @@ StatusOr<std::unique_ptr<odb::database>> OpenSqlite(const DbConfig& config) {
 
 StatusOr<std::unique_ptr<odb::database>> OpenMysql(const DbConfig& config) {
   if (config.mysql_database.empty()) return InvalidArgumentError("database.mysql.name is empty");
-  std::unique_ptr<odb::mysql::connection_factory> pool(
-      new odb::mysql::connection_pool_factory(config.max_connections, config.max_connections, true));
+  std::unique_ptr<odb::mysql::connection_factory> pool(new AutocommitMysqlPool(config.max_connections));
   const std::string* socket = config.mysql_socket.empty() ? nullptr : &config.mysql_socket;
   std::unique_ptr<odb::database> db(new odb::mysql::database(
       config.mysql_user, config.mysql_password, config.mysql_database, config.mysql_host, config.mysql_port, socket,
@@ -120,6 +160,11 @@ Status OdbDatabase::Ping() {
 odb::transaction_impl* OdbDatabase::BeginWrite() {
   if (is_sqlite()) return static_cast<odb::sqlite::database&>(*db_).begin_immediate();
   return db_->begin();
+}
+
+odb::transaction_impl* OdbDatabase::BeginSingleRead() {
+  if (is_sqlite()) return new SqliteSingleRead(static_cast<odb::sqlite::database&>(*db_).connection());
+  return new MysqlSingleRead(static_cast<odb::mysql::database&>(*db_).connection());
 }
 
 const char* StatementName(const std::string& name) {

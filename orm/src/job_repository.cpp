@@ -115,7 +115,7 @@ class OdbJobRepository final : public JobRepository {
 
   StatusOr<JobRow> Get(const std::string& job_id, const std::string& role, const std::string& party_id) override {
     JobRow out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       std::unique_ptr<JobRecord> r(d.query_one<JobRecord>(JobQuery::job_id == job_id && JobQuery::role == role &&
                                                            JobQuery::party_id == party_id));
       if (!r) return NotFoundError("job " + job_id + " has no row for " + role + ":" + party_id);
@@ -152,7 +152,7 @@ class OdbJobRepository final : public JobRepository {
     all.after_created_ms = 0;
     std::size_t n = 0;
     const char* name = CachedName(true, all, JobOrder::kNewestFirst);
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       JobFilterParams once;  // the once-off query's values: bound by reference, outlive the result
       odb::result<JobCountView> r;
       if (name) {
@@ -237,7 +237,7 @@ class OdbJobRepository final : public JobRepository {
     std::vector<JobRow> out;
     const std::string limit = "LIMIT " + std::to_string(filter.limit);
     const char* name = CachedName(false, filter, order);
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       JobFilterParams once;  // the once-off query's values: bound by reference, outlive the result
       odb::result<JobRecord> r;
       if (name) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include <odb/database.hxx>
 #include <odb/exceptions.hxx>
@@ -37,6 +38,8 @@ class OdbDatabase final : public Database {
   /// Begins a write transaction. On SQLite this is BEGIN IMMEDIATE, so concurrent writers queue
   /// on the write lock (busy timeout) instead of failing when a read lock is upgraded.
   odb::transaction_impl* BeginWrite();
+  /// Begins a read of one statement in autocommit (no BEGIN, no COMMIT); see RunSingleRead.
+  odb::transaction_impl* BeginSingleRead();
 
  private:
   std::unique_ptr<odb::database> db_;
@@ -51,15 +54,20 @@ OdbDatabase& Unwrap(Database& db);
 /// Aborted, connection trouble -> Unavailable, the rest -> Internal).
 Status StatusFromOdb(const odb::exception& e);
 
-/// Runs `fn(odb::database&) -> Status` in one transaction (a write transaction when `write`);
-/// commits when it returns OK, rolls back otherwise. Recoverable database errors (busy, deadlock,
-/// lost connection) are retried a few times with backoff.
+enum class TransactionKind { kRead, kWrite, kSingleRead };
+
+/// Runs `fn(odb::database&) -> Status` in one transaction of `kind`; commits when it returns OK,
+/// rolls back otherwise. Recoverable database errors (busy, deadlock, lost connection) are
+/// retried a few times with backoff.
+
 template <typename Fn>
-Status RunTransaction(OdbDatabase& db, bool write, Fn&& fn) {
+Status RunTransactionOf(OdbDatabase& db, TransactionKind kind, Fn&& fn) {
   const int kAttempts = 8;
   for (int attempt = 1;; ++attempt) {
     try {
-      odb::transaction t(write ? db.BeginWrite() : db.db().begin());
+      odb::transaction t(kind == TransactionKind::kWrite        ? db.BeginWrite()
+                         : kind == TransactionKind::kSingleRead ? db.BeginSingleRead()
+                                                                : db.db().begin());
       Status s = fn(db.db());
       if (s.ok()) {
         t.commit();
@@ -76,6 +84,20 @@ Status RunTransaction(OdbDatabase& db, bool write, Fn&& fn) {
       return StatusFromOdb(e);
     }
   }
+}
+
+/// RunTransactionOf a write transaction when `write`, else a read transaction.
+template <typename Fn>
+Status RunTransaction(OdbDatabase& db, bool write, Fn&& fn) {
+  return RunTransactionOf(db, write ? TransactionKind::kWrite : TransactionKind::kRead, std::forward<Fn>(fn));
+}
+
+/// Runs `fn`, which executes exactly one SELECT, in autocommit: the statement is its own
+/// snapshot, and no BEGIN or COMMIT is sent (hot reads: job query, a job's rows, a worker's
+/// token, the idempotency log). A read of several statements that must agree uses RunTransaction.
+template <typename Fn>
+Status RunSingleRead(OdbDatabase& db, Fn&& fn) {
+  return RunTransactionOf(db, TransactionKind::kSingleRead, std::forward<Fn>(fn));
 }
 
 /// A find-then-update-or-persist write transaction. When a concurrent writer inserted the same

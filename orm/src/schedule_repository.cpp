@@ -73,7 +73,7 @@ class OdbScheduleRepository final : public ScheduleRepository {
 
   StatusOr<ScheduleJobRow> GetJob(const std::string& job_id) override {
     ScheduleJobRow out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       // Read by every tick of every running job and by the API: a cached statement.
       odb::result<ScheduleJobRecord> r = ExecuteCached<ScheduleJobRecord, StringParam>(
           d, "ff_schedule_job_by_id", [](StringParam& p) { return JobQ::job_id == JobQ::_ref(p.value); },
@@ -105,7 +105,7 @@ class OdbScheduleRepository final : public ScheduleRepository {
     using IdQ = odb::query<records::ScheduleJobIdView>;
     std::vector<std::string> out;
     IdQ q = Leasable<IdQ>(statuses, owner, now_ms) + ("LIMIT " + std::to_string(limit));
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       odb::result<records::ScheduleJobIdView> r(d.query<records::ScheduleJobIdView>(q));
       for (const records::ScheduleJobIdView& v : r) out.push_back(v.job_id);
       return Status::OK();
@@ -230,7 +230,7 @@ class OdbScheduleRepository final : public ScheduleRepository {
 
   StatusOr<std::vector<ScheduleTaskRow>> ListAllTasks(const std::string& job_id) override {
     std::vector<ScheduleTaskRow> out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       odb::result<ScheduleTaskRecord> r(
           d.query<ScheduleTaskRecord>((TaskQ::job_id == job_id) + "ORDER BY" + TaskQ::id));
       for (const ScheduleTaskRecord& rec : r) out.push_back(ToRow(rec));
@@ -256,7 +256,7 @@ class OdbScheduleRepository final : public ScheduleRepository {
 
   StatusOr<std::vector<ScheduleTaskPartyRow>> ListTaskParties(const std::string& job_id) override {
     std::vector<ScheduleTaskPartyRow> out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       odb::result<ScheduleTaskPartyRecord> r(
           d.query<ScheduleTaskPartyRecord>((PartyQ::job_id == job_id) + "ORDER BY" + PartyQ::id));
       for (const ScheduleTaskPartyRecord& rec : r) out.push_back(ToRow(rec));
@@ -333,7 +333,7 @@ class OdbScheduleRepository final : public ScheduleRepository {
   StatusOr<std::vector<ScheduleJobRow>> QueryJobs(const JobQ& q, std::size_t limit) {
     std::vector<ScheduleJobRow> out;
     JobQ paged = q + ("LIMIT " + std::to_string(limit));
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       odb::result<ScheduleJobRecord> r(d.query<ScheduleJobRecord>(paged));
       for (const ScheduleJobRecord& rec : r) out.push_back(ToRow(rec));
       return Status::OK();

@@ -46,7 +46,7 @@ class OdbTaskRepository final : public TaskRepository {
 
   StatusOr<TaskAttemptRow> GetById(std::uint64_t id) override {
     TaskAttemptRow out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       std::unique_ptr<TaskAttemptRecord> r(d.find<TaskAttemptRecord>(id));  // ODB's cached find statement
       if (!r) return NotFoundError("task attempt row " + std::to_string(id) + " not found");
       out = ToRow(*r);
@@ -60,7 +60,7 @@ class OdbTaskRepository final : public TaskRepository {
     if (token.empty()) return NotFoundError("empty worker token");
     // Every worker report looks its attempt up by token: a cached statement.
     TaskAttemptRow out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       odb::result<TaskAttemptRecord> r = ExecuteCached<TaskAttemptRecord, StringParam>(
           d, "ff_task_by_token", [](StringParam& p) { return TaskQ::token == TaskQ::_ref(p.value); },
           [&](StringParam& p) { p.value = token; });
@@ -76,7 +76,7 @@ class OdbTaskRepository final : public TaskRepository {
   StatusOr<std::vector<TaskAttemptRow>> ListByJob(const std::string& job_id) override {
     // The hottest query of a party (start, status, stop, launch inputs): a cached statement.
     std::vector<TaskAttemptRow> out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       odb::result<TaskAttemptRecord> r = ExecuteCached<TaskAttemptRecord, StringParam>(
           d, "ff_task_by_job", [](StringParam& p) { return (TaskQ::job_id == TaskQ::_ref(p.value)) + "ORDER BY" + TaskQ::id; },
           [&](StringParam& p) { p.value = job_id; });
@@ -174,7 +174,7 @@ class OdbTaskRepository final : public TaskRepository {
  private:
   StatusOr<TaskAttemptRow> QueryOne(const TaskQ& q, const std::string& what) {
     TaskAttemptRow out;
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       std::unique_ptr<TaskAttemptRecord> r(d.query_one<TaskAttemptRecord>(q));
       if (!r) return NotFoundError(what + " not found");
       out = ToRow(*r);
@@ -187,7 +187,7 @@ class OdbTaskRepository final : public TaskRepository {
   StatusOr<std::vector<TaskAttemptRow>> QueryMany(const TaskQ& q, std::size_t limit) {
     std::vector<TaskAttemptRow> out;
     TaskQ paged = q + ("LIMIT " + std::to_string(limit));
-    Status s = RunTransaction(db_, false, [&](odb::database& d) {
+    Status s = RunSingleRead(db_, [&](odb::database& d) {
       odb::result<TaskAttemptRecord> r(d.query<TaskAttemptRecord>(paged));
       for (const TaskAttemptRecord& rec : r) out.push_back(ToRow(rec));
       return Status::OK();

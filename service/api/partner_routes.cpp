@@ -57,11 +57,14 @@ void RegisterPartnerRoutes(http::Router& router, pp::JobParticipant& p, orm::Com
       }));
   add(paths::kJobStop,
       "End the job at this party: kill its workers, release its resources, record its tasks' final status.",
-      "job_id, status (canceled|failed|timeout|success), reason, tasks [{task_name, attempt, status}]", true,
+      "job_id, status (canceled|failed|timeout|success), reason, tasks [{task_name, attempt, status}], progress", true,
       Typed<contract::StopJob, contract::Done>(p, Sender::kScheduler, [&p](const contract::StopJob& r, const PartyCaller&) -> StatusOr<contract::Done> {
         FEDFLOW_ASSIGN_OR_RETURN(JobStatus status, StatusField(r.status(), &ParseJobStatus, "status", "canceled"));
         std::vector<contract::FederatedTask> tasks(r.tasks().begin(), r.tasks().end());
-        return Done(p.jobs().Stop(r.job_id(), status, r.reason(), tasks));
+        if (r.has_progress() && (r.progress() < 0 || r.progress() > 100)) {
+          return InvalidArgumentError("'progress' must be between 0 and 100");
+        }
+        return Done(p.jobs().Stop(r.job_id(), status, r.reason(), tasks, r.has_progress() ? r.progress() : -1));
       }));
   add(paths::kJobUpdate, "Record the job's progress at this party.", "job_id, progress", false,
       Typed<contract::UpdateProgress, contract::Done>(p, Sender::kScheduler, [&p](const contract::UpdateProgress& r, const PartyCaller&) -> StatusOr<contract::Done> {

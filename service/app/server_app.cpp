@@ -467,10 +467,11 @@ Status ServerApp::Start() {
                           reconciled.workers_gone, reconciled.never_launched, reconciled.allocations_released);
   }
 
-  // Quick reads run on the network thread, unless client authentication is on: its nonce check
-  // writes to the database, which must not stall a network thread.
+  // Quick reads run on the network thread when the database is in process (SQLite) and client
+  // authentication is off. A MySQL read waits for a round trip, and the nonce check of client
+  // authentication writes: either would stall a network thread, so they go to the handler pool.
   http::InlinePredicate run_inline;
-  if (!c.security.client_auth) {
+  if (!c.security.client_auth && c.database.engine == "sqlite") {
     run_inline = [router](const http::HttpRequest& req) { return router->IsQuickRead(req.method, req.path); };
   }
   // Uploads stream to files in the spool directory; a crash may have left some there.

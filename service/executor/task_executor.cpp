@@ -25,6 +25,13 @@ std::string AttemptPath(const std::string& root, const orm::TaskAttemptRow& a) {
   return (fs::path(root) / a.job_id / a.role / a.party_id / a.task_name / std::to_string(a.attempt)).string();
 }
 
+/// An attempt's working directory: one level under the job's, "<task>.<attempt>.<role>.<party>"
+/// (unambiguous: task names and roles have no '.', the attempt is a number). Each directory
+/// level is a mkdir per attempt, which this file system makes costly at a busy site.
+std::string WorkdirName(const orm::TaskAttemptRow& a) {
+  return a.task_name + "." + std::to_string(a.attempt) + "." + a.role + "." + a.party_id;
+}
+
 }  // namespace
 
 TaskExecutor::TaskExecutor(ExecutorOptions options, WorkerLauncher& launcher, ProviderRegistry& providers,
@@ -83,7 +90,9 @@ StatusOr<bj::array> TaskExecutor::ResolveInputs(const orm::TaskAttemptRow& a, co
   return inputs;
 }
 
-std::string TaskExecutor::WorkdirOf(const orm::TaskAttemptRow& a) const { return AttemptPath(options_.jobs_dir, a); }
+std::string TaskExecutor::WorkdirOf(const orm::TaskAttemptRow& a) const {
+  return (fs::path(options_.jobs_dir) / a.job_id / WorkdirName(a)).string();
+}
 
 void TaskExecutor::RemoveJobDirectory(const std::string& job_id) {
   if (job_id.empty() || job_id.find('/') != std::string::npos || job_id == "." || job_id == "..") return;
@@ -102,8 +111,7 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
   // Every name in the attempt's paths was checked when the job was planned; checked again here
   // because a path outside the home would hand a worker token to anyone who can read it.
   const std::string attempt_no = std::to_string(a.attempt);
-  FEDFLOW_ASSIGN_OR_RETURN(std::string workdir,
-                           files::PathUnder(options_.jobs_dir, {a.job_id, a.role, a.party_id, a.task_name, attempt_no}));
+  FEDFLOW_ASSIGN_OR_RETURN(std::string workdir, files::PathUnder(options_.jobs_dir, {a.job_id, WorkdirName(a)}));
   FEDFLOW_RETURN_IF_ERROR(files::PathUnder(options_.logs_dir, {a.job_id, a.role, a.party_id, a.task_name, attempt_no}).status());
   FEDFLOW_ASSIGN_OR_RETURN(bj::array inputs, ResolveInputs(a, spec, task));
   std::error_code ec;

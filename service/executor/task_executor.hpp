@@ -1,6 +1,6 @@
 #pragma once
 // Runs task attempts as worker processes. For each attempt the executor makes
-// jobs/<job_id>/<role>/<party_id>/<task>/<attempt>/, writes task_config.json there (ids,
+// jobs/<job_id>/<task>.<attempt>.<role>.<party_id>/, writes task_config.json there (ids,
 // module, resolved parameters, inputs, output directory, server address, attempt token) and
 // launches the provider's executable in its own process group, with stdout and stderr in
 // logs/<job_id>/<role>/<party_id>/<task>/<attempt>/task.log.

@@ -212,7 +212,7 @@ Status PartnerJobs::UpdateStatus(const std::string& job_id, JobStatus target, co
 }
 
 Status PartnerJobs::Stop(const std::string& job_id, JobStatus status, const std::string& reason,
-                         const std::vector<contract::FederatedTask>& federated) {
+                         const std::vector<contract::FederatedTask>& federated, std::int32_t progress) {
   FEDFLOW_RETURN_IF_ERROR(lifecycle::JobEventEnding(status).status());
   auto rows = d_.jobs->ListByJob(job_id);
   if (!rows.ok()) return rows.status();
@@ -233,6 +233,7 @@ Status PartnerJobs::Stop(const std::string& job_id, JobStatus status, const std:
   }
   for (const auto& row : *rows) {
     if (IsEndStatus(row.status)) continue;
+    if (progress >= 0) FEDFLOW_RETURN_IF_ERROR(d_.jobs->UpdateProgress(row.id, progress, d_.clock->NowMs()));
     FEDFLOW_RETURN_IF_ERROR(MoveJobRowTo(row, status, reason));
   }
   return resources_.ReleaseAll(job_id, std::string("job ") + JobStatusName(status));

@@ -36,9 +36,10 @@ class PartnerJobs final {
   Status UpdateStatus(const std::string& job_id, JobStatus target, const std::string& reason);
   Status Start(const std::string& job_id) { return UpdateStatus(job_id, JOB_STATUS_RUNNING, ""); }
   /// Kills running workers, ends unfinished attempts and the job rows with `status`, releases the
-  /// job's resources, and records the final federated status of each task. Idempotent.
+  /// job's resources, and records the final federated status of each task and the job's final
+  /// progress (0..100; -1 leaves it). Idempotent.
   Status Stop(const std::string& job_id, JobStatus status, const std::string& reason,
-              const std::vector<contract::FederatedTask>& federated = {});
+              const std::vector<contract::FederatedTask>& federated = {}, std::int32_t progress = -1);
   Status UpdateProgress(const std::string& job_id, std::int32_t progress);
   /// Forgets an ended job at this party: its rows, ledger rows and working directory (logs are
   /// kept). FailedPrecondition while any of its rows here has not ended.

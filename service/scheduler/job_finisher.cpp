@@ -84,7 +84,8 @@ void JobFinisher::SyncEnd(const orm::ScheduleJobRow& job) {
       tasks.push_back(std::move(f));
     }
   }
-  auto replies = ctx_.partners.StopJob(SchedulerContext::PartiesOf(**spec), job.job_id, job.status, job.failure_reason, tasks);
+  auto replies = ctx_.partners.StopJob(SchedulerContext::PartiesOf(**spec), job.job_id, job.status, job.failure_reason,
+                                       tasks, job.progress);
   Status all = latest.ok() ? interconnect::Combine(replies) : latest.status();
   orm::ScheduleJobPatch patch;
   if (all.ok()) {

@@ -126,11 +126,13 @@ std::vector<PartyReply> PartnerStub::StartJob(const std::vector<std::string>& pa
 
 std::vector<PartyReply> PartnerStub::StopJob(const std::vector<std::string>& parties, const std::string& job_id,
                                              JobStatus status, const std::string& reason,
-                                             const std::vector<contract::FederatedTask>& tasks) {
+                                             const std::vector<contract::FederatedTask>& tasks,
+                                             std::int32_t progress) {
   contract::StopJob m;
   m.set_job_id(job_id);
   m.set_status(JobStatusName(status));
   m.set_reason(reason);
+  m.set_progress(progress);
   for (const auto& t : tasks) *m.add_tasks() = t;
   return Broadcast(parties, paths::kJobStop, job_id, "stop", ToJson(m), true);
 }

@@ -48,9 +48,11 @@ class PartnerStub final {
   /// StartJob of several jobs at once, in parallel: replies[i] are those of jobs[i].
   std::vector<std::vector<PartyReply>> StartJobs(const std::vector<std::string>& jobs,
                                                  const std::vector<std::vector<std::string>>& parties);
-  /// Ends the job everywhere and records the final federated status of its tasks.
+  /// Ends the job everywhere and records the final federated status of its tasks and its final
+  /// progress.
   std::vector<PartyReply> StopJob(const std::vector<std::string>& parties, const std::string& job_id, JobStatus status,
-                                  const std::string& reason, const std::vector<contract::FederatedTask>& tasks);
+                                  const std::string& reason, const std::vector<contract::FederatedTask>& tasks,
+                                  std::int32_t progress);
   std::vector<PartyReply> StartTask(const std::vector<std::string>& parties, const std::string& job_id,
                                     const std::string& task, std::int32_t attempt);
   /// One batched collect per party: `wanted[party]` lists the attempts. Replies carry a

@@ -300,7 +300,10 @@ Status RunningJobDriver::Conclude(JobSnapshot& s, const std::set<std::string>& r
   std::int32_t progress = s.tasks().empty() ? 100 : static_cast<std::int32_t>(100 * finished / s.tasks().size());
   if (progress != job.progress) {
     Status stored = ctx_.schedule.UpdateJobProgress(job.id, progress, ctx_.clock.NowMs());
-    Status told = interconnect::Combine(ctx_.partners.UpdateProgress(SchedulerContext::PartiesOf(s.spec()), job.job_id, progress));
+    // A job that ends now takes its final progress to the parties with its end.
+    Status told = IsEndStatus(*status) ? Status::OK()
+                                       : interconnect::Combine(ctx_.partners.UpdateProgress(
+                                             SchedulerContext::PartiesOf(s.spec()), job.job_id, progress));
     // Progress is shown, never decided on: the next tick writes and sends it again.
     if (!stored.ok() || !told.ok()) {
       FF_LOG_LIMITED(ctx_.limiter, "progress/" + job.job_id, info, "scheduler", "job_id={} progress {} not recorded everywhere: {}",

@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(TheExecutorWritesAPrivateConfigWithInputsByTaskAndOutput) {
   const bj::array& inputs = config.at("inputs").as_array();
   BOOST_REQUIRE(inputs.size() == 1u);
   const std::string path(inputs[0].at("path").as_string());
-  BOOST_TEST(path == f.At("10000").home + "/jobs/" + *job + "/host/10000/a_0/0/output/data", path);
+  BOOST_TEST(path == f.At("10000").home + "/jobs/" + *job + "/a_0.0.host.10000/output/data", path);
   BOOST_TEST(std::string(config.at("token").as_string()) == w.token);
 }
 

@@ -63,8 +63,13 @@ BOOST_AUTO_TEST_CASE(AJobRunsItsChainToSuccessAndEveryPartyKnowsTheFinalStatus) 
   f.ReportAll(*job, "success");
   f.Tick("9999");
   BOOST_TEST(f.JobStatus("9999", *job) == "success");
+  // Progress: 50 after the first task, sent on its own; 100 arrives with the end, no extra call.
+  BOOST_TEST(f.network().Delivered("10000", "/v2/partner/job/update") == 1);
   for (const std::string party : {"9999", "10000"}) {
-    for (const auto& row : f.JobRows(party, *job)) BOOST_TEST(JobStatusName(row.status) == std::string("success"));
+    for (const auto& row : f.JobRows(party, *job)) {
+      BOOST_TEST(JobStatusName(row.status) == std::string("success"));
+      BOOST_TEST(row.progress == 100, party);
+    }
     // Every party reads the final federated status of every task, not "running".
     for (const std::string task : {"a_0", "b_0"}) {
       BOOST_TEST(TaskAt(f, party, *job, task, true) == "success", party << " " << task);

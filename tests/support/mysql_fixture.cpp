@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include <mysql.h>
 
@@ -45,6 +47,34 @@ Status MysqlExecute(const orm::DbConfig& config, const std::string& sql) {
   }
   mysql_close(conn);
   return s;
+}
+
+StatusOr<int> MysqlKillConnections(const orm::DbConfig& config) {
+  MYSQL* conn = mysql_init(nullptr);
+  if (!conn) return InternalError("mysql_init failed");
+  const char* socket = config.mysql_socket.empty() ? nullptr : config.mysql_socket.c_str();
+  if (!mysql_real_connect(conn, config.mysql_host.c_str(), config.mysql_user.c_str(), config.mysql_password.c_str(),
+                          nullptr, config.mysql_port, socket, 0)) {
+    std::string err = mysql_error(conn);
+    mysql_close(conn);
+    return UnavailableError("connect: " + err);
+  }
+  std::vector<std::string> ids;
+  std::string list = "SELECT id FROM information_schema.processlist WHERE db = '" + config.mysql_database +
+                     "' AND id <> CONNECTION_ID()";
+  if (mysql_query(conn, list.c_str()) == 0) {
+    if (MYSQL_RES* res = mysql_store_result(conn)) {
+      while (MYSQL_ROW row = mysql_fetch_row(res)) ids.push_back(row[0]);
+      mysql_free_result(res);
+    }
+  }
+  Status s;
+  for (const auto& id : ids) {
+    if (mysql_query(conn, ("KILL CONNECTION " + id).c_str()) != 0) s = InternalError(mysql_error(conn));
+  }
+  mysql_close(conn);
+  if (!s.ok()) return s;
+  return static_cast<int>(ids.size());
 }
 
 StatusOr<orm::DbConfig> FreshMysqlDatabase(const std::string& prefix) {

@@ -16,4 +16,8 @@ StatusOr<orm::DbConfig> FreshMysqlDatabase(const std::string& prefix);
 /// Runs SQL (one or several `;`-separated statements) as the test user on the configured database.
 Status MysqlExecute(const orm::DbConfig& config, const std::string& sql);
 
+/// Kills every server connection to the configured database but its own (a server restart or
+/// wait_timeout, as a connection pool sees it). Answers how many it killed.
+StatusOr<int> MysqlKillConnections(const orm::DbConfig& config);
+
 }  // namespace fedflow::testing
