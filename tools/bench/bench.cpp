@@ -321,7 +321,8 @@ std::vector<Row> RunEngine(const std::string& engine, const Settings& s) {
                  static_cast<int>(f.ProcessOf("9999").pid()), s.api_seconds);
     ApiFigures q = Hammer(f.PortOf("9999"), "/v2/job/query?job_id=" + *job, 8, s.api_seconds);
     rows.push_back({"API GET /v2/job/query (existing job, 8 keep-alive connections)",
-                    Fmt("%.0f req/s, p50 %.2f ms, p99 %.2f ms", q.per_s, q.p50_ms, q.p99_ms), ">= 25000 req/s"});
+                    Fmt("%.0f req/s, p50 %.2f ms, p99 %.2f ms", q.per_s, q.p50_ms, q.p99_ms),
+                    engine == "sqlite" ? ">= 25000 req/s" : ">= 10000 req/s"});
     return rows;
   }
   std::vector<double> walls;
@@ -332,7 +333,8 @@ std::vector<Row> RunEngine(const std::string& engine, const Settings& s) {
   std::fprintf(stderr, "[%s] admission of %d jobs...\n", engine.c_str(), s.admission_jobs);
   Admission a = AdmitMany(f, s.admission_jobs);
   rows.push_back({"admission: " + std::to_string(s.admission_jobs) + " one-task jobs at once, first submit to last success",
-                  Fmt("%.1f jobs/s (%.0f succeeded)", a.jobs_per_s, a.succeeded), ">= 100 jobs/s"});
+                  Fmt("%.1f jobs/s (%.0f succeeded)", a.jobs_per_s, a.succeeded),
+                  engine == "sqlite" ? ">= 150 jobs/s" : ">= 60 jobs/s"});
   rows.push_back({"  per job submit -> success, median / p99", Fmt("%.0f / %.0f ms", a.median_ms, a.p99_ms), ""});
   rows.push_back({"API POST /v2/job/submit (8 clients, one-task DAG)",
                   Fmt("%.0f req/s, p50 %.1f ms, p99 %.1f ms", a.submit_per_s, a.submit_p50, a.submit_p99), ""});
@@ -347,7 +349,7 @@ std::vector<Row> RunEngine(const std::string& engine, const Settings& s) {
   rows.push_back({"API GET /v2/job/query (existing job, 8 keep-alive connections)",
                   Fmt("%.0f req/s, p50 %.2f ms, p99 %.2f ms", q.per_s, q.p50_ms, q.p99_ms) +
                       (q.errors ? " (" + std::to_string(q.errors) + " errors)" : ""),
-                  ">= 20000 req/s"});
+                  engine == "sqlite" ? ">= 25000 req/s" : ">= 10000 req/s"});
   rows.push_back({"server RSS idle (guest)", Fmt("%.1f MB", idle_rss), "< 50 MB"});
 
   std::fprintf(stderr, "[%s] seeding %d finished jobs...\n", engine.c_str(), s.seeded_jobs);
@@ -362,13 +364,23 @@ std::vector<Row> RunEngine(const std::string& engine, const Settings& s) {
   const double full_rss = RssMb(f.ProcessOf("9999").pid());
   auto [list_p50, list_p99] = Latency(port, "/v2/job/list/query?limit=20", 200);
   auto [page_p50, page_p99] = Latency(port, "/v2/job/list/query?limit=20&page=400", 200);
+  // The same page by keyset: the cursor that page 399 answers.
+  auto before_page = f.Call("9999", "GET", "/v2/job/list/query", bj::object{{"limit", "20"}, {"page", "399"}});
+  const bj::value* cursor = before_page.ok() ? before_page->data().as_object().if_contains("next_cursor") : nullptr;
+  std::pair<double, double> keyset{0, 0};
+  if (cursor && cursor->is_string()) {
+    keyset = Latency(port, "/v2/job/list/query?limit=20&cursor=" + std::string(cursor->as_string()), 200);
+  }
   auto [query_p50, query_p99] = Latency(port, "/v2/job/query?job_id=202601010000000005000", 200);
   ApiFigures q_full = Hammer(port, "/v2/job/query?job_id=202601010000000005000", 8, s.api_seconds);
   const double after_rss = RssMb(f.ProcessOf("9999").pid());
   rows.push_back({"server RSS with " + std::to_string(s.seeded_jobs) + " more finished jobs (restart / after load)",
                   Fmt("%.1f / %.1f MB", full_rss, after_rss), ""});
   rows.push_back({"  job list (20 newest) p50 / p99", Fmt("%.2f / %.2f ms", list_p50, list_p99), ""});
-  rows.push_back({"  job list (page 400 of 20) p50 / p99", Fmt("%.2f / %.2f ms", page_p50, page_p99), ""});
+  rows.push_back({"  job list (page 400 of 20) p50 / p99", Fmt("%.2f / %.2f ms", page_p50, page_p99),
+                  "within 2x of the newest"});
+  rows.push_back({"  job list (page 400 by keyset cursor) p50 / p99", Fmt("%.2f / %.2f ms", keyset.first, keyset.second),
+                  ""});
   rows.push_back({"  job query p50 / p99, and 8-connection throughput",
                   Fmt("%.2f / %.2f ms, ", query_p50, query_p99) + Fmt("%.0f req/s", q_full.per_s), ""});
   return rows;
