@@ -90,6 +90,10 @@ class ScheduleRepository {
 
   // --- per-party copies ---
   virtual StatusOr<std::vector<ScheduleTaskPartyRow>> ListTaskParties(const std::string& job_id) = 0;
+  /// What a party's poll reported besides the status: progress and federation traffic.
+  virtual Status RecordPartyReport(std::uint64_t id, std::int32_t progress, std::int64_t sent_bytes,
+                                   std::int64_t sent_messages, std::int64_t received_bytes,
+                                   std::int64_t received_messages) = 0;
   virtual StatusOr<bool> CompareAndSetPartyStatus(std::uint64_t id, TaskStatus from, TaskStatus to,
                                                   std::int64_t now_ms, const TransitionExtras& extras) = 0;
 

@@ -38,6 +38,11 @@ class TaskRepository {
   virtual StatusOr<bool> RecordLaunch(std::uint64_t id, std::int64_t pid, const std::string& launched_by,
                                       const std::string& workdir, std::int64_t now_ms) = 0;
   virtual Status RecordHeartbeat(std::uint64_t id, std::int64_t now_ms) = 0;
+  /// The worker's progress (percent); never lowered.
+  virtual Status RecordProgress(std::uint64_t id, std::int32_t progress) = 0;
+  /// Adds federation traffic to the attempt's counters (sent by it, or received for it).
+  virtual Status AddTraffic(std::uint64_t id, std::int64_t sent_bytes, std::int64_t sent_messages,
+                            std::int64_t received_bytes, std::int64_t received_messages) = 0;
   virtual Status RecordExitCode(std::uint64_t id, std::int32_t exit_code, std::int64_t now_ms) = 0;
   /// The federated status this party records (what the scheduler decided): one conditional
   /// UPDATE on `federated_status`. True when this call changed it.

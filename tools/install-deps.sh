@@ -12,6 +12,7 @@ PACKAGES="ca-certificates g++ make cmake ninja-build pkg-config \
   odb libodb-dev libodb-sqlite-dev libodb-mysql-dev \
   libsqlite3-dev libmariadb-dev libmariadb-dev-compat \
   mariadb-server-core mariadb-client \
+  libsodium-dev libgmp-dev \
   clang libclang-rt-14-dev procps curl"
 
 # Fast path: everything already installed -> nothing to do (keeps CI reruns quick).

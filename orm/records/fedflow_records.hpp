@@ -10,8 +10,9 @@
 // Version history: 1 = lifecycle tables; 2 = interconnect command log, providers, queue fields;
 // 3 = security (nonces, partner permissions), tracking and data (metrics, outputs, tables);
 // 4 = the allocation ledger keeps every decision (request_seq, refusals); 5 = indexes for job
-// lists by creation and for unsynced ends.
-#pragma db model version(1, 5)
+// lists by creation and for unsynced ends; 6 = the federation data plane (messages, chunks,
+// traffic and progress of attempts).
+#pragma db model version(1, 6)
 
 // _Pragma only takes a string literal, so the pragma text is stringised after its arguments
 // (the record name pasted from the table name) have been expanded.
@@ -61,6 +62,8 @@ FF_RECORD_DEFINED_HERE(Permission)
 FF_RECORD_DEFINED_HERE(Metric)
 FF_RECORD_DEFINED_HERE(Output)
 FF_RECORD_DEFINED_HERE(Table)
+FF_RECORD_DEFINED_HERE(FedMessage)
+FF_RECORD_DEFINED_HERE(FedChunk)
 #undef FF_RECORD_DEFINED_HERE
 
 #undef FF_RECORD_PRAGMA
@@ -89,6 +92,13 @@ struct JobIdView {
 struct ScheduleJobIdView {
 #pragma db column(ScheduleJobRecord::job_id)
   std::string job_id;
+};
+
+/// Bytes of a selection of federation messages (the per-job spool quota).
+#pragma db view object(FedMessageRecord)
+struct FedPendingBytesView {
+#pragma db column("COALESCE(SUM(" + FedMessageRecord::received_bytes + "), 0)")
+  std::int64_t bytes = 0;
 };
 
 /// Row count of a job selection (list paging).

@@ -266,6 +266,18 @@ class OdbScheduleRepository final : public ScheduleRepository {
     return out;
   }
 
+  Status RecordPartyReport(std::uint64_t id, std::int32_t progress, std::int64_t sent_bytes, std::int64_t sent_messages,
+                           std::int64_t received_bytes, std::int64_t received_messages) override {
+    // No version bump: a poll's numbers must not make a concurrent status change lose its race.
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      d.execute("UPDATE ff_schedule_task_party SET progress=" + std::to_string(progress) +
+                ", sent_bytes=" + std::to_string(sent_bytes) + ", sent_messages=" + std::to_string(sent_messages) +
+                ", received_bytes=" + std::to_string(received_bytes) +
+                ", received_messages=" + std::to_string(received_messages) + " WHERE id=" + std::to_string(id));
+      return Status::OK();
+    });
+  }
+
   StatusOr<bool> CompareAndSetPartyStatus(std::uint64_t id, TaskStatus from, TaskStatus to, std::int64_t now_ms,
                                           const TransitionExtras& extras) override {
     return Cas<ScheduleTaskPartyRecord>("ff_schedule_task_party", id, TaskStatusName(from), TaskStatusName(to),

@@ -140,6 +140,27 @@ class OdbTaskRepository final : public TaskRepository {
     });
   }
 
+  // Progress and traffic bump no version either, for the same reason as heartbeats.
+  Status RecordProgress(std::uint64_t id, std::int32_t progress) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      d.execute("UPDATE ff_task SET progress=" + std::to_string(progress) + " WHERE id=" + std::to_string(id) +
+                " AND progress<" + std::to_string(progress));
+      return Status::OK();
+    });
+  }
+
+  Status AddTraffic(std::uint64_t id, std::int64_t sent_bytes, std::int64_t sent_messages, std::int64_t received_bytes,
+                    std::int64_t received_messages) override {
+    return RunTransaction(db_, true, [&](odb::database& d) {
+      d.execute("UPDATE ff_task SET sent_bytes=sent_bytes+" + std::to_string(sent_bytes) +
+                ", sent_messages=sent_messages+" + std::to_string(sent_messages) +
+                ", received_bytes=received_bytes+" + std::to_string(received_bytes) +
+                ", received_messages=received_messages+" + std::to_string(received_messages) +
+                " WHERE id=" + std::to_string(id));
+      return Status::OK();
+    });
+  }
+
   Status RecordExitCode(std::uint64_t id, std::int32_t exit_code, std::int64_t now_ms) override {
     return RunTransaction(db_, true, [&](odb::database& d) {
       d.execute("UPDATE ff_task SET exit_code=" + std::to_string(exit_code) + ", version=version+1, updated_ms=" +

@@ -129,6 +129,16 @@ void RegisterWorkerRoutes(http::Router& router, pp::JobParticipant& p) {
                Status beat = p.workers().Heartbeat(WorkerToken(req, args));
                return beat.ok() ? http::JsonOk() : JsonError(beat);
              }));
+  router.Add("POST", "/v2/worker/task/progress",
+             {"worker", "A worker reports how far its attempt is (percent); shown by job status.",
+              "header X-Fedflow-Task-Token; progress (0..100)"},
+             WithArgs([&p](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto progress = OptionalInt(args, "progress", -1, 0, 100);
+               if (!progress.ok()) return JsonError(progress.status());
+               if (*progress < 0) return JsonError(InvalidArgumentError("missing 'progress' (0..100)"));
+               Status recorded = p.workers().Progress(WorkerToken(req, args), static_cast<std::int32_t>(*progress));
+               return recorded.ok() ? http::JsonOk() : JsonError(recorded);
+             }));
 }
 
 }  // namespace fedflow::api

@@ -17,8 +17,7 @@ using http::JsonOk;
 namespace {
 
 bj::object ProviderView(const executor::Provider& p) {
-  bj::array modules;
-  for (const auto& m : p.modules) modules.emplace_back(m);
+  bj::array modules = executor::ManifestModules(p);
   return bj::object{{"name", p.name},
                     {"version", p.version},
                     {"provider_name", p.Key()},
@@ -33,7 +32,8 @@ bj::object ProviderView(const executor::Provider& p) {
 void RegisterProviderRoutes(http::Router& router, executor::ProviderRegistry& providers) {
   router.Add("POST", "/v2/provider/register",
              {"application", "Register (or replace) a provider: an executable implementing some modules.",
-              "name, version, executable (absolute path; or metadata.path), modules (list), device (local)"},
+              "name, version, executable (absolute path; or metadata.path), modules (list of names or {name, roles}), "
+              "device (local)"},
              WithArgs([&providers](const HttpRequest& req, const bj::object& args) -> HttpResponse {
                executor::Provider p;
                auto name = RequireString(args, "name");
@@ -56,10 +56,8 @@ void RegisterProviderRoutes(http::Router& router, executor::ProviderRegistry& pr
                }
                auto modules = json::GetArray(args, "modules", "modules", false);
                if (!modules.ok()) return JsonError(Status(modules.status()).set_api_code(ApiCode::kProviderParamsError));
-               for (const auto& m : *modules) {
-                 if (!m.is_string()) return JsonError(Status(InvalidArgumentError("'modules' must list strings")).set_api_code(ApiCode::kProviderParamsError));
-                 p.modules.insert(std::string(m.as_string()));
-               }
+               Status listed = executor::AddManifestModules(*modules, &p);
+               if (!listed.ok()) return JsonError(Status(listed).set_api_code(ApiCode::kProviderParamsError));
                p.source = "api";
                bool existed = false;
                for (const auto& x : providers.List()) existed = existed || x.Key() == p.Key();

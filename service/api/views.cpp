@@ -56,6 +56,19 @@ bj::object ScheduleJobView(const orm::ScheduleJobRow& r) {
   return o;
 }
 
+namespace {
+
+/// Federation traffic of an attempt (or of a party's copy), so users see whether it is sending.
+bj::object TrafficView(std::int64_t sent_bytes, std::int64_t sent_messages, std::int64_t received_bytes,
+                       std::int64_t received_messages) {
+  return bj::object{{"sent_bytes", sent_bytes},
+                    {"sent_messages", sent_messages},
+                    {"received_bytes", received_bytes},
+                    {"received_messages", received_messages}};
+}
+
+}  // namespace
+
 bj::object TaskAttemptView(const orm::TaskAttemptRow& r) {
   bj::object o;
   o["job_id"] = r.job_id;
@@ -72,6 +85,8 @@ bj::object TaskAttemptView(const orm::TaskAttemptRow& r) {
   o["exit_code"] = r.exit_code;
   o["failure_reason"] = r.failure_reason;
   o["heartbeat_time"] = r.heartbeat_ms;
+  o["progress"] = r.progress;
+  o["federation"] = TrafficView(r.sent_bytes, r.sent_messages, r.received_bytes, r.received_messages);
   o["workdir"] = r.workdir;
   Times(o, r.created_ms, r.updated_ms, r.start_ms, r.end_ms);
   return o;
@@ -94,6 +109,8 @@ bj::object TaskPartyView(const orm::ScheduleTaskPartyRow& r) {
   o["party_id"] = r.party_id;
   o["status"] = TaskStatusName(r.status);
   o["failure_reason"] = r.failure_reason;
+  o["progress"] = r.progress;
+  o["federation"] = TrafficView(r.sent_bytes, r.sent_messages, r.received_bytes, r.received_messages);
   Times(o, r.created_ms, r.updated_ms, r.start_ms, r.end_ms);
   return o;
 }

@@ -85,12 +85,13 @@ class Reader {
 
 Status ReadHttp(const YAML::Node& n, ServerConfig& c) {
   const std::string p = "http";
-  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, p, {"host", "port", "io_threads", "handler_threads", "tls"}));
+  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, p, {"host", "port", "io_threads", "handler_threads", "waiting_threads", "tls"}));
   if (!n) return Reader::Missing("http.port");
   FEDFLOW_RETURN_IF_ERROR(Reader::String(n, "host", p, &c.http.host));
   FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "port", p, &c.http.port, 0, 65535, true));
   FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "io_threads", p, &c.http.io_threads, 1, 64));
   FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "handler_threads", p, &c.http.handler_threads, 1, 256));
+  FEDFLOW_RETURN_IF_ERROR(Reader::Integer(n, "waiting_threads", p, &c.http.waiting_threads, 1, 1024));
   YAML::Node tls = n["tls"];
   FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(tls, "http.tls", {"enabled", "cert", "key", "ca"}));
   if (tls) {
@@ -237,7 +238,23 @@ Status ReadProviders(const YAML::Node& n, ServerConfig& c) {
     if (!modules || !modules.IsSequence() || modules.size() == 0) {
       return InvalidArgumentError("'" + p + ".modules' must be a non-empty list of module names");
     }
-    for (const auto& m : modules) pc.modules.push_back(m.Scalar());
+    for (std::size_t j = 0; j < modules.size(); ++j) {
+      const YAML::Node& m = modules[j];
+      const std::string where = p + ".modules[" + std::to_string(j) + "]";
+      if (m.IsScalar()) {
+        pc.modules.push_back(m.Scalar());
+        continue;
+      }
+      FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(m, where, {"name", "roles"}));
+      std::string name;
+      FEDFLOW_RETURN_IF_ERROR(Reader::String(m, "name", where, &name, true));
+      pc.modules.push_back(name);
+      if (!m["roles"]) continue;
+      if (!m["roles"].IsSequence() || m["roles"].size() == 0) {
+        return InvalidArgumentError("'" + where + ".roles' must be a non-empty list of roles");
+      }
+      for (const auto& r : m["roles"]) pc.roles[name].push_back(r.Scalar());
+    }
     c.providers.push_back(pc);
   }
   return Status::OK();
@@ -334,6 +351,16 @@ Status ReadLimits(const YAML::Node& n, ServerConfig& c) {
   return Status::OK();
 }
 
+Status ReadFederation(const YAML::Node& n, ServerConfig& c) {
+  const std::string p = "federation";
+  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, p, {"spool_dir", "job_spool_quota_bytes"}));
+  if (!n) return Status::OK();
+  FEDFLOW_RETURN_IF_ERROR(Reader::String(n, "spool_dir", p, &c.federation.spool_dir));
+  FEDFLOW_RETURN_IF_ERROR(
+      Reader::Integer(n, "job_spool_quota_bytes", p, &c.federation.job_spool_quota_bytes, 1 << 20, 1ll << 50));
+  return Status::OK();
+}
+
 /// Import roots: absolute, and never around the server's own files.
 Status CheckImportRoots(const ServerConfig& c) {
   for (std::size_t i = 0; i < c.data.import_roots.size(); ++i) {
@@ -384,7 +411,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(root, "",
                                               {"party_id", "instance_id", "home", "http", "database", "log", "scheduler",
                                                "detector", "capacity", "partners", "providers", "job_defaults",
-                                               "security", "data", "limits", "builtin_provider"}));
+                                               "security", "data", "limits", "federation", "builtin_provider"}));
     FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "party_id", "", &c.party_id, true));
     if (!IsSafeIdentifier(c.party_id, 64)) {
       return InvalidArgumentError("'party_id' must be letters, digits, _ . - (got '" + c.party_id + "')");
@@ -405,6 +432,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(ReadSecurity(root["security"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadData(root["data"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadLimits(root["limits"], c));
+    FEDFLOW_RETURN_IF_ERROR(ReadFederation(root["federation"], c));
     FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "builtin_provider", "", &c.builtin_provider));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(std::string("config: ") + e.what());
@@ -417,6 +445,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
   c.log.dir = c.ResolvePath(c.log.dir);
   for (auto& p : c.providers) p.executable = c.ResolvePath(p.executable);
   c.data.dir = c.ResolvePath(c.data.dir);
+  c.federation.spool_dir = c.ResolvePath(c.federation.spool_dir);
   if (c.data.import_roots.empty()) c.data.import_roots.push_back("import");
   for (auto& root : c.data.import_roots) root = c.ResolvePath(root);
   FEDFLOW_RETURN_IF_ERROR(CheckImportRoots(c));

@@ -4,6 +4,7 @@
 // out-of-range value is refused with a message naming the key (docs/configuration.md).
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct ProviderConfig {
   std::string version;
   std::string executable;            ///< absolute, or relative to `home`
   std::vector<std::string> modules;  ///< e.g. Reader, DataTransform, HeteroLR
+  /// Roles per module from entries written {name: M, roles: [...]}; others run at every role.
+  std::map<std::string, std::vector<std::string>> roles;
 };
 
 /// Job defaults applied when the job does not say (FATE 1.x semantics).
@@ -79,6 +82,12 @@ struct LimitsConfig {
   dsl::PlanLimits plan;                             ///< job size limits, at submit and from partners
 };
 
+/// The federation data plane: where messages for this party's workers wait, and how much.
+struct FederationConfig {
+  std::string spool_dir = "federation";               ///< HA instances of a party must share it
+  std::int64_t job_spool_quota_bytes = 8ll << 30;     ///< untaken message bytes one job may hold here
+};
+
 /// The whole server configuration.
 struct ServerConfig {
   std::string party_id;
@@ -111,6 +120,7 @@ struct ServerConfig {
   SecurityConfig security;
   DataConfig data;
   LimitsConfig limits;
+  FederationConfig federation;
   std::string config_file;  ///< the file this configuration was read from ("" when parsed from text)
   /// fedflow's own provider (the Reader): default fedflow-builtin beside the server binary;
   /// "none" turns it off.

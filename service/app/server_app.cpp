@@ -18,6 +18,7 @@
 #include "service/api/admin_routes.hpp"
 #include "service/api/compat_routes.hpp"
 #include "service/api/data_routes.hpp"
+#include "service/api/federation_routes.hpp"
 #include "service/api/job_routes.hpp"
 #include "service/api/log_routes.hpp"
 #include "service/api/output_routes.hpp"
@@ -28,11 +29,15 @@
 #include "service/api/resource_routes.hpp"
 #include "service/api/server_routes.hpp"
 #include "service/api/worker_data_routes.hpp"
+#include "orm/federation_repository.hpp"
 #include "service/data/table_service.hpp"
 #include "service/detector/detector.hpp"
 #include "service/executor/process_launcher.hpp"
 #include "service/executor/provider_registry.hpp"
 #include "service/executor/task_executor.hpp"
+#include "service/federation/federation_service.hpp"
+#include "service/federation/interconnect_relay.hpp"
+#include "service/federation/spool.hpp"
 #include "service/http/http_client.hpp"
 #include "service/http/http_server.hpp"
 #include "service/http/router.hpp"
@@ -77,6 +82,7 @@ struct ServerApp::Impl {
   std::unique_ptr<orm::MetricRepository> metric_rows;
   std::unique_ptr<orm::OutputRepository> output_rows;
   std::unique_ptr<orm::TableRepository> table_rows;
+  std::unique_ptr<orm::FederationRepository> fed_rows;
   std::unique_ptr<tracking::Tracker> tracker;
   std::unique_ptr<data::TableService> tables;
   security::SigningKey site_key;
@@ -96,6 +102,9 @@ struct ServerApp::Impl {
   std::unique_ptr<executor::ProcessLauncher> launcher;
   std::unique_ptr<executor::TaskExecutor> executor;
   std::unique_ptr<partner::JobParticipant> participant;
+  std::unique_ptr<federation::Spool> spool;
+  std::unique_ptr<federation::InterconnectRelay> relay;
+  std::unique_ptr<federation::FederationService> federation;
   std::unique_ptr<sched::PartnerBreaker> breaker;
   std::unique_ptr<sched::PartnerStub> partner_stub;
   std::unique_ptr<sched::JobScheduler> scheduler;
@@ -119,7 +128,7 @@ struct ServerApp::Impl {
 std::vector<std::string> ServerApp::Impl::ProtectedPaths() const {
   const ServerConfig& c = config;
   std::vector<std::string> out{c.ResolvePath("keys"), c.ResolvePath("conf"), c.ResolvePath("jobs"), c.ResolvePath("tmp"),
-                               c.log.dir, c.security.private_key};
+                               c.log.dir, c.security.private_key, c.federation.spool_dir};
   if (!c.config_file.empty()) out.push_back(c.config_file);
   if (c.database.engine == "sqlite") {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) out.push_back(c.database.sqlite_path + suffix);
@@ -151,6 +160,7 @@ Status ServerApp::Impl::OpenStores() {
   metric_rows = orm::MakeMetricRepository(*db);
   output_rows = orm::MakeOutputRepository(*db);
   table_rows = orm::MakeTableRepository(*db);
+  fed_rows = orm::MakeFederationRepository(*db);
   orm::EngineCapacityRow capacity;
   capacity.engine = c.engine;
   capacity.party_id = c.party_id;
@@ -214,11 +224,26 @@ Status ServerApp::Impl::RegisterConfiguredProviders() {
     builtin = (fs::read_symlink("/proc/self/exe", ec).parent_path() / "fedflow-builtin").string();
   }
   if (builtin != "none") {
+    const std::vector<std::string> data_roles = {"guest", "host", "local"};
     executor::Provider p{"fedflow", FEDFLOW_VERSION, builtin, {"Reader", "reader"}, "builtin"};
+    p.roles = {{"Reader", data_roles}, {"reader", data_roles}};
     Status registered = providers->Register(p);
     if (!registered.ok()) {
       if (!config.builtin_provider.empty()) return registered.WithContext("builtin_provider");
       log::Get("app")->warn("builtin provider not available ({}): jobs need a provider for Reader", registered.message());
+    }
+    // fedflow-ml beside the Reader: real components, registered without any configuration.
+    const std::string ml = (fs::path(builtin).parent_path() / "fedflow-ml").string();
+    executor::Provider m{"fedflow-ml", FEDFLOW_VERSION, ml, {"DataTransform", "DataIO", "Intersection", "Evaluation"},
+                         "builtin"};
+    m.roles = {{"DataTransform", data_roles},
+               {"DataIO", data_roles},
+               {"Intersection", {"guest", "host"}},
+               {"Evaluation", {"guest", "host", "local"}}};
+    Status ml_registered = providers->Register(m);
+    if (!ml_registered.ok()) {
+      log::Get("app")->warn("provider fedflow-ml not available ({}): DataTransform, Intersection and Evaluation need "
+                            "another provider", ml_registered.message());
     }
   }
   for (const auto& pc : config.providers) {
@@ -227,6 +252,7 @@ Status ServerApp::Impl::RegisterConfiguredProviders() {
     p.version = pc.version;
     p.executable = pc.executable;
     p.modules.insert(pc.modules.begin(), pc.modules.end());
+    p.roles = pc.roles;
     p.source = "config";
     FEDFLOW_RETURN_IF_ERROR(providers->Register(p).WithContext("providers"));
   }
@@ -248,6 +274,10 @@ dsl::PlanContext ServerApp::Impl::PlanContext() const {
   executor::ProviderRegistry* registry = providers.get();
   ctx.check_module = [registry](const std::string& module, const std::string& pin) {
     return registry->Resolve(module, pin).status();
+  };
+  ctx.roles_of = [registry](const std::string& module, const std::string& pin) -> std::vector<std::string> {
+    auto p = registry->Resolve(module, pin);
+    return p.ok() ? p->RolesOf(module) : std::vector<std::string>{};
   };
   std::set<std::string> known{config.party_id};
   for (const auto& p : config.partners) known.insert(p.party_id);
@@ -370,7 +400,24 @@ Status ServerApp::Start() {
   }
   pd.forget_tracking = [tracker = s.tracker.get()](const std::string& job_id) { return tracker->ForgetJob(job_id); };
   pd.plan_context = [impl = &s] { return impl->PlanContext(); };
+  pd.forget_messages = [impl = &s](const std::string& job_id) {
+    return impl->federation ? impl->federation->ForgetJob(job_id) : Status::OK();
+  };
   s.participant = std::make_unique<partner::JobParticipant>(pd);
+
+  // The data plane: messages between workers of a task's parties, relayed over the interconnect.
+  s.spool = std::make_unique<federation::Spool>(c.federation.spool_dir, *s.fed_rows, s.clock,
+                                                c.federation.job_spool_quota_bytes);
+  s.relay = std::make_unique<federation::InterconnectRelay>(*s.party_client);
+  federation::FederationDeps fd;
+  fd.party_id = c.party_id;
+  fd.jobs = s.jobs.get();
+  fd.tasks = s.tasks.get();
+  partner::JobParticipant* participant = s.participant.get();
+  fd.spec_of = [participant](const std::string& job_id) { return participant->SpecOf(job_id); };
+  fd.spool = s.spool.get();
+  fd.relay = s.relay.get();
+  s.federation = std::make_unique<federation::FederationService>(std::move(fd));
 
   sched::SchedulerOptions so;
   so.party_id = c.party_id;
@@ -400,6 +447,7 @@ Status ServerApp::Start() {
   api::RegisterPartnerRoutes(s.router, *s.participant, *s.commands, s.clock);
   api::RegisterWorkerRoutes(s.router, *s.participant);
   api::RegisterWorkerDataRoutes(s.router, *s.participant, *s.tracker, *s.tables);
+  api::RegisterFederationRoutes(s.router, *s.participant, *s.federation);
   api::RegisterOutputRoutes(s.router, *s.tracker);
   api::RegisterDataRoutes(s.router, *s.tables);
   api::RegisterProviderRoutes(s.router, *s.providers);
@@ -492,9 +540,10 @@ Status ServerApp::Start() {
     }
     return policy;
   };
+  http::InlinePredicate waits = [router](const http::HttpRequest& req) { return router->Waits(req.method, req.path); };
   s.http_server = std::make_unique<http::HttpServer>(
       c.http, [router](http::HttpRequest&& req) { return router->Dispatch(req); }, std::move(run_inline),
-      std::move(body_policy));
+      std::move(body_policy), std::move(waits));
   FEDFLOW_RETURN_IF_ERROR(s.http_server->Start());
   s.executor->set_server_port(s.http_server->port());
   s.loop->Start();
@@ -514,6 +563,7 @@ void ServerApp::Stop() {
   s.stopped = true;
   if (s.detector) s.detector->Stop();
   if (s.loop) s.loop->Stop();
+  if (s.spool) s.spool->Shutdown();  // receivers waiting for messages answer at once
   if (s.http_server) s.http_server->Stop();
   s.detector.reset();
   s.loop.reset();
@@ -521,6 +571,9 @@ void ServerApp::Stop() {
   s.scheduler.reset();
   s.executor.reset();  // no longer hears the reaper, the last user of the participant
   s.launcher.reset();
+  s.federation.reset();
+  s.relay.reset();
+  s.spool.reset();
   s.participant.reset();
   s.party_client.reset();
   s.http_client.reset();

@@ -64,7 +64,7 @@ Status AddTask(const DslComponent& c, const DslComponents& components, const Run
   t->set_max_retries(task_conf.max_retries);
   t->set_timeout_ms(task_conf.timeout_ms);
 
-  std::vector<std::string> module_roles = RolesOfModule(c.module);
+  std::vector<std::string> module_roles = RolesOf(ctx, c.module, provider);
   for (const ConfParty& p : conf.parties()) {
     if (!module_roles.empty() && std::find(module_roles.begin(), module_roles.end(), p.role) == module_roles.end()) {
       continue;

@@ -28,6 +28,14 @@ std::vector<std::string> RolesOfModule(const std::string& module) {
   return it == kTable.end() ? std::vector<std::string>{} : it->second;
 }
 
+std::vector<std::string> RolesOf(const PlanContext& ctx, const std::string& module, const std::string& provider_pin) {
+  if (ctx.roles_of) {
+    std::vector<std::string> declared = ctx.roles_of(module, provider_pin);
+    if (!declared.empty()) return declared;
+  }
+  return RolesOfModule(module);
+}
+
 bool IsKnownRole(const std::string& role) {
   return role == "guest" || role == "host" || role == "arbiter" || role == "local";
 }

@@ -18,14 +18,20 @@ struct PlanContext {
   /// OK when a registered provider implements `module` (and matches `provider_pin`
   /// "name@version" when non-empty); otherwise an error listing what is registered.
   std::function<Status(const std::string& module, const std::string& provider_pin)> check_module;
+  /// The roles the provider of `module` declares in its manifest (empty: it declares none, and
+  /// RolesOfModule decides).
+  std::function<std::vector<std::string>(const std::string& module, const std::string& provider_pin)> roles_of;
   /// OK when `party_id` can be reached (this party or a configured partner).
   std::function<Status(const std::string& party_id)> check_party;
   PlanLimits limits;
 };
 
-/// Roles a well-known FATE module runs at (FATE's component metadata); empty = every role.
+/// Roles a well-known FATE module runs at (FATE's component metadata), for providers whose
+/// manifest does not declare them; empty = every role.
 /// Reader, DataTransform, Intersection and feature components do not run at the arbiter.
 std::vector<std::string> RolesOfModule(const std::string& module);
+/// The manifest's roles when declared, else RolesOfModule.
+std::vector<std::string> RolesOf(const PlanContext& ctx, const std::string& module, const std::string& provider_pin);
 
 /// The roles fedflow accepts: guest, host, arbiter, local.
 bool IsKnownRole(const std::string& role);

@@ -9,6 +9,57 @@
 
 namespace fedflow::executor {
 
+std::vector<std::string> Provider::RolesOf(const std::string& module) const {
+  auto it = roles.find(module);
+  return it == roles.end() ? std::vector<std::string>{} : it->second;
+}
+
+Status AddManifestModules(const boost::json::array& entries, Provider* p) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const boost::json::value& m = entries[i];
+    const std::string where = "modules[" + std::to_string(i) + "]";
+    if (m.is_string()) {
+      p->modules.insert(std::string(m.as_string()));
+      continue;
+    }
+    const boost::json::object* o = m.if_object();
+    const boost::json::value* name = o ? o->if_contains("name") : nullptr;
+    if (!name || !name->is_string()) {
+      return InvalidArgumentError(where + " must be a module name or {\"name\": ..., \"roles\": [...]}");
+    }
+    const std::string module(name->as_string());
+    p->modules.insert(module);
+    const boost::json::value* roles = o->if_contains("roles");
+    if (!roles) continue;
+    if (!roles->is_array() || roles->as_array().empty()) return InvalidArgumentError(where + ".roles must be a non-empty list");
+    std::vector<std::string> list;
+    for (const auto& r : roles->as_array()) {
+      std::string role = r.is_string() ? std::string(r.as_string()) : "";
+      if (role != "guest" && role != "host" && role != "arbiter" && role != "local") {
+        return InvalidArgumentError(where + ".roles lists '" + role + "'; roles are guest, host, arbiter, local");
+      }
+      list.push_back(role);
+    }
+    p->roles[module] = list;
+  }
+  return Status::OK();
+}
+
+boost::json::array ManifestModules(const Provider& p) {
+  boost::json::array out;
+  for (const auto& m : p.modules) {
+    auto it = p.roles.find(m);
+    if (it == p.roles.end()) {
+      out.emplace_back(m);
+      continue;
+    }
+    boost::json::array roles;
+    for (const auto& r : it->second) roles.emplace_back(r);
+    out.push_back(boost::json::object{{"name", m}, {"roles", std::move(roles)}});
+  }
+  return out;
+}
+
 ProviderRegistry::ProviderRegistry(orm::ProviderRepository& repository, const Clock& clock)
     : repository_(repository), clock_(clock) {}
 
@@ -20,11 +71,9 @@ Status ProviderRegistry::Load() {
     Provider p{r.name, r.version, r.executable, {}, r.source};
     boost::system::error_code ec;
     auto modules = boost::json::parse(r.modules_json, ec);
-    if (!ec && modules.is_array()) {
-      for (const auto& m : modules.as_array()) {
-        if (m.is_string()) p.modules.insert(std::string(m.as_string()));
-      }
-    }
+    Status added = !ec && modules.is_array() ? AddManifestModules(modules.as_array(), &p)
+                                             : InvalidArgumentError("modules are not a JSON list");
+    if (!added.ok()) log::Get("executor")->warn("provider={} stored modules unreadable: {}", p.Key(), added.message());
     loaded.push_back(std::move(p));
   }
   std::sort(loaded.begin(), loaded.end(), [](const Provider& a, const Provider& b) { return a.Key() < b.Key(); });
@@ -48,9 +97,17 @@ Status ProviderRegistry::Register(const Provider& p) {
   for (const auto& m : p.modules) {
     if (!IsSafeIdentifier(m, 128)) return InvalidArgumentError("module name '" + m + "' must be letters, digits, _ . -");
   }
-  boost::json::array modules;
-  for (const auto& m : p.modules) modules.emplace_back(m);
-  orm::ProviderRow row{p.name, p.version, p.executable, boost::json::serialize(modules), p.source, clock_.NowMs()};
+  for (const auto& [module, roles] : p.roles) {
+    if (!p.modules.count(module)) return InvalidArgumentError("provider " + p.Key() + " declares roles for '" + module + "', which it does not list");
+    for (const auto& r : roles) {
+      if (r != "guest" && r != "host" && r != "arbiter" && r != "local") {
+        return InvalidArgumentError("module '" + module + "' of provider " + p.Key() + " lists role '" + r +
+                                    "'; roles are guest, host, arbiter, local");
+      }
+    }
+  }
+  orm::ProviderRow row{p.name, p.version, p.executable, boost::json::serialize(ManifestModules(p)), p.source,
+                       clock_.NowMs()};
   FEDFLOW_RETURN_IF_ERROR(repository_.Upsert(row));
   {
     std::lock_guard<std::mutex> lock(mutex_);

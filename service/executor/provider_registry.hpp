@@ -3,11 +3,14 @@
 // /v2/provider/register. A provider is an executable implementing some FATE modules.
 
 #include <mutex>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "base/clock.hpp"
+#include <boost/json.hpp>
+
 #include "base/status.hpp"
 #include "orm/command_repository.hpp"
 
@@ -20,10 +23,21 @@ struct Provider {
   std::string executable;
   std::set<std::string> modules;
   std::string source;  ///< "config" or "api"
+  /// The manifest's roles per module (guest, host, arbiter, local); a module not listed runs at
+  /// every role of the job.
+  std::map<std::string, std::vector<std::string>> roles;
 
   /// "name@version", as pinned in job confs.
   std::string Key() const { return name + "@" + version; }
+  /// The manifest's roles of `module` (empty: every role).
+  std::vector<std::string> RolesOf(const std::string& module) const;
 };
+
+/// Adds the modules of a manifest list to `p`: each entry a module name, or {"name": ..., "roles":
+/// [...]}; InvalidArgument naming the bad entry.
+Status AddManifestModules(const boost::json::array& entries, Provider* p);
+/// The manifest list of `p` (names, or {name, roles} where roles are declared).
+boost::json::array ManifestModules(const Provider& p);
 
 /// Thread-safe cache over ff_provider.
 class ProviderRegistry final {

@@ -141,6 +141,12 @@ Status TaskExecutor::Launch(const orm::TaskAttemptRow& a, const JobSpec& spec, c
   bj::array parties;
   for (const auto& p : spec.parties()) parties.push_back(bj::object{{"role", p.role()}, {"party_id", p.party_id()}});
   config["parties"] = std::move(parties);
+  // The parties that run this task, in the plan's order: the ones its workers exchange messages with.
+  bj::array task_parties;
+  for (const auto& p : task.parties()) {
+    task_parties.push_back(bj::object{{"role", p.role()}, {"party_id", p.party_id()}});
+  }
+  config["task_parties"] = std::move(task_parties);
   config["job_parameters"] = bj::object{{"task_cores", spec.params().task_cores()},
                                         {"task_parallelism", spec.params().task_parallelism()},
                                         {"computing_partitions", spec.params().computing_partitions()},

@@ -16,10 +16,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/url/parse.hpp>
 
 #include "base/ids.hpp"
 #include "base/log.hpp"
+#include "service/http/target.hpp"
 
 namespace fedflow::http {
 
@@ -35,10 +35,7 @@ namespace {
 bool ConvertHeader(const bhttp::request_header<>& in, HttpRequest& out) {
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
-  auto parsed = boost::urls::parse_origin_form(in.target());
-  if (!parsed) return false;
-  out.path = parsed->path();
-  for (auto param : parsed->params()) out.query[param.key] = param.value;
+  if (!SplitTarget(in.target(), &out.path, &out.query)) return false;
   for (const auto& field : in) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -87,7 +84,7 @@ Status CheckFraming(const bhttp::request_header<>& h) {
 bhttp::response<bhttp::string_body> ConvertResponse(HttpResponse&& in, unsigned version, bool keep_alive) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
   out.set(bhttp::field::server, "fedflow");
-  out.set(bhttp::field::content_type, in.content_type);
+  if (!in.content_type.empty()) out.set(bhttp::field::content_type, in.content_type);
   for (auto& [name, value] : in.headers) out.set(name, value);
   out.keep_alive(keep_alive);
   out.body() = std::move(in.body);
@@ -143,11 +140,13 @@ struct HttpServer::Impl {
   HttpServerOptions options;
   HttpHandler handler;
   InlinePredicate run_inline;
+  InlinePredicate waits;
   BodyPolicyChooser body_policy;
   net::io_context ioc;
   std::optional<ssl::context> tls_ctx;
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::thread_pool> handlers;
+  std::optional<net::thread_pool> waiters;
   std::vector<std::thread> io_threads;
   std::atomic<bool> stopped{false};
   std::uint16_t bound_port = 0;
@@ -293,7 +292,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Respond(Handle(std::move(req)), version_, keep_alive_);
     }
     auto self = this->shared_from_this();
-    net::post(*server_.handlers, [self, req = std::move(req), version = version_, keep_alive = keep_alive_]() mutable {
+    net::thread_pool& pool = server_.waits && server_.waits(req) ? *server_.waiters : *server_.handlers;
+    net::post(pool, [self, req = std::move(req), version = version_, keep_alive = keep_alive_]() mutable {
       HttpResponse res = self->Handle(std::move(req));
       net::post(beast::get_lowest_layer(self->stream_).get_executor(),
                 [self, res = std::move(res), version, keep_alive]() mutable {
@@ -434,11 +434,12 @@ void HttpServer::Impl::Accept() {
 }
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, InlinePredicate run_inline,
-                       BodyPolicyChooser body_policy)
+                       BodyPolicyChooser body_policy, InlinePredicate waits)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
   impl_->run_inline = std::move(run_inline);
+  impl_->waits = std::move(waits);
   impl_->body_policy = std::move(body_policy);
 }
 
@@ -475,6 +476,7 @@ Status HttpServer::Start() {
   if (ec) return UnavailableError("cannot listen on " + where + ": " + ec.message());
   s.bound_port = s.acceptor->local_endpoint().port();
   s.handlers.emplace(static_cast<std::size_t>(std::max(1, s.options.handler_threads)));
+  s.waiters.emplace(static_cast<std::size_t>(std::max(1, s.options.waiting_threads)));
   s.Accept();
   for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
     s.io_threads.emplace_back([&s] { s.ioc.run(); });
@@ -495,6 +497,7 @@ void HttpServer::Stop() {
   }
   // Let in-flight handlers finish, then stop the sockets.
   if (s.handlers) s.handlers->join();
+  if (s.waiters) s.waiters->join();
   s.ioc.stop();
   for (auto& t : s.io_threads) {
     if (t.joinable()) t.join();

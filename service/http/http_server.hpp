@@ -20,6 +20,9 @@ struct HttpServerOptions {
   std::uint16_t port = 0;                      ///< 0 = pick a free port (tests)
   int io_threads = 2;
   int handler_threads = 8;
+  /// Threads for requests that wait (long-polls, relays to other parties): they never hold a
+  /// handler thread, so waiting requests cannot starve the others.
+  int waiting_threads = 64;
   std::size_t body_limit = 8u << 20;           ///< buffered bodies larger than this get 413
   std::string body_limit_key = "limits.max_body_bytes";  ///< the config key a 413 names
   int idle_timeout_s = 120;                    ///< keep-alive connections idle longer are closed
@@ -42,16 +45,18 @@ using BodyPolicyChooser = std::function<BodyPolicy(const HttpRequest& header)>;
 
 /// Called for every request on a handler thread; must not throw (throws become 500s anyway).
 using HttpHandler = std::function<HttpResponse(HttpRequest&&)>;
-/// True for a request short enough to answer on the network thread that read it.
+/// True for a request short enough to answer on the network thread that read it (or, for the
+/// waiting predicate, one that may wait long and runs on the waiting pool).
 using InlinePredicate = std::function<bool(const HttpRequest&)>;
 
 /// Owns the acceptor, io threads and handler pool. Start once, Stop once (also in the destructor).
 class HttpServer final {
  public:
-  /// Requests for which `run_inline` is true skip the handler pool (none when it is empty).
-  /// A streamed body's file is removed once the handler returned.
+  /// Requests for which `run_inline` is true skip the handler pool (none when it is empty);
+  /// those for which `waits` is true run on the waiting pool. A streamed body's file is removed
+  /// once the handler returned.
   HttpServer(HttpServerOptions options, HttpHandler handler, InlinePredicate run_inline = {},
-             BodyPolicyChooser body_policy = {});
+             BodyPolicyChooser body_policy = {}, InlinePredicate waits = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

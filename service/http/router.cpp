@@ -27,6 +27,11 @@ bool Router::StreamsBody(const std::string& method, const std::string& path) con
   return e && e->doc.streamed_body;
 }
 
+bool Router::Waits(const std::string& method, const std::string& path) const {
+  const Entry* e = Find(method, path);
+  return e && e->doc.waits;
+}
+
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
   auto by_path = routes_.find(request.path);
   if (by_path == routes_.end()) {

@@ -24,6 +24,8 @@ struct RouteDoc {
   /// The body is a file upload: the server streams it to disk (HttpRequest::body_file) under
   /// the upload limit instead of buffering it under the request-body limit.
   bool streamed_body = false;
+  /// May wait long (a long-poll, a relay to another party): runs on the server's waiting pool.
+  bool waits = false;
 };
 
 /// One registered route.
@@ -55,6 +57,8 @@ class Router final {
   bool IsQuickRead(const std::string& method, const std::string& path) const;
   /// True for a registered route whose doc says `streamed_body`.
   bool StreamsBody(const std::string& method, const std::string& path) const;
+  /// True for a registered route whose doc says `waits`.
+  bool Waits(const std::string& method, const std::string& path) const;
   /// Every route, sorted by path then method.
   std::vector<RouteInfo> Routes() const;
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "base/log.hpp"
+#include "service/http/target.hpp"
 #include "service/json/json.hpp"
 
 namespace fedflow::interconnect {
@@ -24,6 +25,7 @@ http::ClientRequest HttpPartyClient::BuildRequest(const PartyCommand& c, const P
   req.tls = address.tls;
   req.target = c.path;
   req.body = c.body;
+  req.content_type = c.content_type;
   req.timeout_ms = options_.timeout_ms;
   req.headers.emplace_back("X-Fedflow-Src-Party", options_.self_party_id);
   if (!c.command_key.empty()) req.headers.emplace_back("X-Fedflow-Command-Id", c.command_key);
@@ -35,9 +37,11 @@ http::HttpRequest HttpPartyClient::BuildLocalRequest(const PartyCommand& c) cons
   http::HttpRequest req;
   req.method = "POST";
   req.target = c.path;
-  req.path = c.path;
+  // A path may carry a query (binary commands keep their fields there, under the signature).
+  if (!http::SplitTarget(c.path, &req.path, &req.query)) req.path = c.path;
   req.body = c.body;
   req.remote = "local";
+  req.headers["content-type"] = c.content_type;
   req.headers["x-fedflow-src-party"] = options_.self_party_id;
   req.internal = true;
   if (!c.command_key.empty()) req.headers["x-fedflow-command-id"] = c.command_key;

@@ -16,8 +16,9 @@ namespace fedflow::interconnect {
 struct PartyCommand {
   std::string party_id;
   std::string path;         ///< e.g. "/v2/partner/job/create"
-  std::string body;         ///< JSON text
+  std::string body;         ///< JSON text, or raw bytes with another content_type
   std::string command_key;  ///< idempotency key (same across retries); empty for reads
+  std::string content_type = "application/json";
 };
 
 /// A party's answer. `status` is OK only when the party answered code 0; otherwise it says

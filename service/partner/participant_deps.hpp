@@ -46,6 +46,8 @@ struct ParticipantDeps {
   const state::ServerState* server_state = nullptr;
   /// Forgets what the job's attempts recorded here (metrics, outputs) when the job is cleaned.
   std::function<Status(const std::string& job_id)> forget_tracking;
+  /// Deletes the job's federation messages waiting here (the job ended or was cleaned).
+  std::function<Status(const std::string& job_id)> forget_messages;
 };
 
 }  // namespace fedflow::partner

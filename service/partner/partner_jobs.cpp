@@ -236,6 +236,11 @@ Status PartnerJobs::Stop(const std::string& job_id, JobStatus status, const std:
     if (progress >= 0) FEDFLOW_RETURN_IF_ERROR(d_.jobs->UpdateProgress(row.id, progress, d_.clock->NowMs()));
     FEDFLOW_RETURN_IF_ERROR(MoveJobRowTo(row, status, reason));
   }
+  // Messages nobody will take any more.
+  if (d_.forget_messages) {
+    Status forgotten = d_.forget_messages(job_id);
+    if (!forgotten.ok()) log::Get("federation")->warn("job_id={} messages not deleted: {}", job_id, forgotten.message());
+  }
   return resources_.ReleaseAll(job_id, std::string("job ") + JobStatusName(status));
 }
 
@@ -262,6 +267,7 @@ StatusOr<std::size_t> PartnerJobs::Clean(const std::string& job_id) {
   auto jobs = d_.jobs->DeleteJob(job_id);
   if (!jobs.ok()) return jobs.status();
   if (d_.forget_tracking) FEDFLOW_RETURN_IF_ERROR(d_.forget_tracking(job_id));
+  if (d_.forget_messages) FEDFLOW_RETURN_IF_ERROR(d_.forget_messages(job_id));
   specs_.Forget(job_id);
   std::size_t removed = *allocations + *tasks + *jobs;
   d_.executor->RemoveJobDirectory(job_id);

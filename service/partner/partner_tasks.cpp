@@ -118,6 +118,11 @@ StatusOr<std::vector<contract::TaskReport>> PartnerTasks::Collect(
     r.set_start_time(a.start_ms);
     r.set_end_time(a.end_ms);
     r.set_heartbeat_time(a.heartbeat_ms);
+    r.set_progress(a.progress);
+    r.set_sent_bytes(a.sent_bytes);
+    r.set_sent_messages(a.sent_messages);
+    r.set_received_bytes(a.received_bytes);
+    r.set_received_messages(a.received_messages);
     out.push_back(std::move(r));
   }
   return out;

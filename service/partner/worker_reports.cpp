@@ -47,4 +47,11 @@ Status WorkerReports::Heartbeat(const std::string& token) {
   return d_.tasks->RecordHeartbeat(a.id, d_.clock->NowMs());
 }
 
+Status WorkerReports::Progress(const std::string& token, std::int32_t progress) {
+  if (progress < 0 || progress > 100) return InvalidArgumentError("'progress' must be between 0 and 100");
+  FEDFLOW_ASSIGN_OR_RETURN(orm::TaskAttemptRow a, AttemptOfToken(token));
+  FEDFLOW_RETURN_IF_ERROR(d_.tasks->RecordHeartbeat(a.id, d_.clock->NowMs()));
+  return d_.tasks->RecordProgress(a.id, progress);
+}
+
 }  // namespace fedflow::partner

@@ -20,6 +20,8 @@ class WorkerReports final {
   /// A worker's status report: running (a heartbeat), success, pass or failed (with its error).
   Status Report(const std::string& token, TaskStatus status, const std::string& error);
   Status Heartbeat(const std::string& token);
+  /// The worker's progress, 0..100 (also a heartbeat); never lowered.
+  Status Progress(const std::string& token, std::int32_t progress);
   /// The live attempt holding `token`: Unauthenticated for an unknown token, PermissionDenied
   /// when the attempt is no longer running (the worker should stop).
   StatusOr<orm::TaskAttemptRow> AttemptOfToken(const std::string& token);

@@ -38,6 +38,26 @@ void RunningJobDriver::MoveCopy(orm::ScheduleTaskPartyRow& copy, TaskStatus to, 
                  copy.party_id, TaskStatusName(to), moved.message());
 }
 
+void RunningJobDriver::RecordReport(orm::ScheduleTaskPartyRow& copy, const contract::TaskReport& r) {
+  if (copy.progress == r.progress() && copy.sent_bytes == r.sent_bytes() && copy.sent_messages == r.sent_messages() &&
+      copy.received_bytes == r.received_bytes() && copy.received_messages == r.received_messages()) {
+    return;
+  }
+  Status recorded = ctx_.schedule.RecordPartyReport(copy.id, r.progress(), r.sent_bytes(), r.sent_messages(),
+                                                    r.received_bytes(), r.received_messages());
+  if (!recorded.ok()) {
+    // Shown, never decided on: the next poll records it.
+    FF_LOG_LIMITED(ctx_.limiter, "report/" + copy.job_id, info, "scheduler", "job_id={} task={} report not recorded: {}",
+                   copy.job_id, copy.task_name, recorded.message());
+    return;
+  }
+  copy.progress = r.progress();
+  copy.sent_bytes = r.sent_bytes();
+  copy.sent_messages = r.sent_messages();
+  copy.received_bytes = r.received_bytes();
+  copy.received_messages = r.received_messages();
+}
+
 bool RunningJobDriver::MoveTask(orm::ScheduleTaskRow& task, TaskStatus to, const std::string& reason) {
   Status moved = ctx_.tasks.MoveScheduledTo(task, to, reason);
   if (moved.ok()) {
@@ -94,9 +114,9 @@ std::vector<std::string> RunningJobDriver::Poll(JobSnapshot& s) {
       for (auto& t : s.tasks()) {
         if (t.task_name != report.task_name() || t.attempt != report.attempt()) continue;
         for (auto* c : s.CopiesOf(t)) {
-          if (c->role == report.role() && c->party_id == reply.party_id && c->status != *status) {
-            MoveCopy(*c, *status, report.reason());
-          }
+          if (c->role != report.role() || c->party_id != reply.party_id) continue;
+          RecordReport(*c, report);
+          if (c->status != *status) MoveCopy(*c, *status, report.reason());
         }
       }
     }
@@ -284,11 +304,18 @@ std::vector<std::string> RunningJobDriver::StartTask(JobSnapshot& s, orm::Schedu
 Status RunningJobDriver::Conclude(JobSnapshot& s, const std::set<std::string>& retry_pending, bool has_next) {
   std::vector<sm::TaskOutcome> outcomes;
   int finished = 0;
+  double running_share = 0;  // running tasks count by their parties' mean progress
   std::string failure;
-  for (const auto& t : s.tasks()) {
+  for (auto& t : s.tasks()) {
     bool pending = retry_pending.count(t.task_name) > 0;
     outcomes.push_back({t.status, pending});
     if (IsEndStatus(t.status) && !pending) ++finished;
+    if (t.status == TASK_STATUS_RUNNING) {
+      auto copies = s.CopiesOf(t);
+      double sum = 0;
+      for (const auto* c : copies) sum += std::clamp(c->progress, 0, 100);
+      if (!copies.empty()) running_share += sum / (100.0 * static_cast<double>(copies.size()));
+    }
     if (failure.empty() && Interrupted(t.status) && !pending) {
       failure = "task " + t.task_name + " " + TaskStatusName(t.status) +
                 (t.failure_reason.empty() ? "" : " at " + t.failure_reason);
@@ -297,7 +324,9 @@ Status RunningJobDriver::Conclude(JobSnapshot& s, const std::set<std::string>& r
   auto status = sm::SchedulingJobStatus(outcomes, has_next);
   if (!status.ok()) return status.status();
   orm::ScheduleJobRow& job = s.job();
-  std::int32_t progress = s.tasks().empty() ? 100 : static_cast<std::int32_t>(100 * finished / s.tasks().size());
+  std::int32_t progress =
+      s.tasks().empty() ? 100
+                        : static_cast<std::int32_t>(100.0 * (finished + running_share) / static_cast<double>(s.tasks().size()));
   if (progress != job.progress) {
     Status stored = ctx_.schedule.UpdateJobProgress(job.id, progress, ctx_.clock.NowMs());
     // A job that ends now takes its final progress to the parties with its end.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.hpp"
+#include "proto/fedflow/partner.pb.h"
 #include "service/scheduler/job_finisher.hpp"
 #include "service/scheduler/job_snapshot.hpp"
 #include "service/scheduler/scheduler_context.hpp"
@@ -42,6 +43,8 @@ class RunningJobDriver final {
   Status Conclude(JobSnapshot& s, const std::set<std::string>& retry_pending, bool has_next);
   /// Moves a copy in the database and in the snapshot; a failure other than a lost race is logged.
   void MoveCopy(orm::ScheduleTaskPartyRow& copy, TaskStatus to, const std::string& reason);
+  /// Records a poll's progress and traffic figures on a copy when they changed.
+  void RecordReport(orm::ScheduleTaskPartyRow& copy, const contract::TaskReport& report);
   /// Moves a task's federated row in the database and in the snapshot; true when it moved.
   bool MoveTask(orm::ScheduleTaskRow& task, TaskStatus to, const std::string& reason);
 

@@ -7,16 +7,6 @@ namespace fedflow::security {
 
 namespace {
 
-/// The job a command is about, for the access line ("-" when none).
-std::string JobIdOf(const std::string& body) {
-  if (body.empty() || body.size() > (1u << 20)) return "-";
-  auto parsed = json::Parse(body, "body");
-  if (!parsed.ok() || !parsed->is_object()) return "-";
-  const boost::json::value* id = parsed->as_object().if_contains("job_id");
-  if (!id || !id->is_string() || id->as_string().size() > 64) return "-";
-  return std::string(id->as_string());
-}
-
 /// Header text fit for a log line: bounded, no quotes or control characters.
 std::string Clip(const std::string& s) {
   std::string out = s.size() > 64 ? s.substr(0, 64) + "..." : s;
@@ -24,6 +14,20 @@ std::string Clip(const std::string& s) {
     if (c == '"' || static_cast<unsigned char>(c) < 0x20) c = '?';
   }
   return out;
+}
+
+/// The job a command is about, for the access line ("-" when none): in the query of commands
+/// whose body is bytes (federation chunks), else in the JSON body.
+std::string JobIdOf(const http::HttpRequest& request) {
+  const std::string& in_query = request.Query("job_id");
+  if (!in_query.empty()) return in_query.size() > 64 ? "-" : Clip(in_query);
+  const std::string& body = request.body;
+  if (body.empty() || body.size() > (1u << 20)) return "-";
+  auto parsed = json::Parse(body, "body");
+  if (!parsed.ok() || !parsed->is_object()) return "-";
+  const boost::json::value* id = parsed->as_object().if_contains("job_id");
+  if (!id || !id->is_string() || id->as_string().size() > 64) return "-";
+  return std::string(id->as_string());
 }
 
 /// The message of an error envelope.
@@ -63,7 +67,7 @@ void RequestGuard::Record(const http::HttpRequest& request, const http::RouteDoc
     if (!limiter_.Allow(request.path + (accepted ? " accepted" : " rejected"), &suppressed)) return;
     log::Get("access")->info("interconnect={} from_party={} remote={} job_id={} verified={} outcome={} status={}{}{}",
                              request.path, Clip(request.Header("x-fedflow-src-party")), request.remote,
-                             JobIdOf(request.body), options_.site ? "signature" : "off",
+                             JobIdOf(request), options_.site ? "signature" : "off",
                              accepted ? "accepted" : "rejected", response.status,
                              accepted ? "" : " reason=\"" + ReasonOf(response) + "\"", log::LogLimiter::Note(suppressed));
     return;

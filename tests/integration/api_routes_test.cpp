@@ -288,6 +288,13 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       {"POST", "/v2/worker/model/save", "9999", nullptr, args(none), "ff_data_integration_test (track: true)"},
       {"GET", "/v2/worker/data/table/query", "9999", nullptr, args(none), "ff_data_integration_test (built-in Reader)"},
       {"GET", "/v2/worker/data/table/download", "9999", nullptr, args(none), "ff_data_integration_test (MySQL Reader)"},
+      {"POST", "/v2/worker/task/progress", "9999", nullptr, args(none), "ff_ml_integration_test (fedflow-ml reports it)"},
+      {"POST", "/v2/worker/federation/send", "9999", nullptr, args(none), "ff_federation_integration_test"},
+      {"GET", "/v2/worker/federation/receive", "9999", nullptr, args(none), "ff_federation_integration_test"},
+      {"POST", "/v2/worker/federation/release", "9999", nullptr, args(none), "ff_federation_integration_test"},
+      // A push needs a running task of a job with the pusher in it: signed pushes, accepted and
+      // refused, are in ff_federation_integration_test.
+      {"POST", "/v2/partner/federation/push", "10000", nullptr, args(none), "ff_federation_integration_test"},
   };
 
   // Every listed route has a row.

@@ -334,8 +334,8 @@ BOOST_AUTO_TEST_CASE(ProvidersRegisterThroughTheApiAndBadOnesAreRefused) {
                             bj::object{{"name", "x"}, {"version", "1"}, {"executable", FEDFLOW_TEST_WORKER_BIN}});
   BOOST_TEST(no_modules->http_status == 400);
   auto list = f->Call("10000", "GET", "/v2/provider/query");
-  // The built-in provider (Reader), the test provider of the config, and the registered one.
-  BOOST_TEST(list->data().as_array().size() == 3u);
+  // The built-in providers (Reader; fedflow-ml), the test provider of the config, and the registered one.
+  BOOST_TEST(list->data().as_array().size() == 4u);
   bool has_builtin = false;
   for (const auto& p : list->data().as_array()) has_builtin = has_builtin || p.at("name").as_string() == "fedflow";
   BOOST_TEST(has_builtin);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "orm/federation_repository.hpp"
 #include "orm/table_repository.hpp"
 #include "orm/tracking_repository.hpp"
 #include "orm/allocation_repository.hpp"
@@ -197,6 +198,59 @@ BOOST_AUTO_TEST_CASE(OffsetAndKeysetPagesWalkTheSameOrderAsOneList) {
       BOOST_TEST(by_cursor == expected, "keyset pages, newest_first=" << newest_first);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(FederationChunksAreIdempotentCountedAndCompleteTheirMessage) {
+  auto db = OpenFresh("federation");
+  auto fed = orm::MakeFederationRepository(*db);
+  orm::FedMessageRow m;
+  m.message_key = std::string(64, 'a');
+  m.job_id = "J1";
+  m.task_name = "intersect_0";
+  m.name = "host_pubkey";
+  m.tag = "intersect_0.0";
+  m.src_role = "host";
+  m.src_party_id = "10000";
+  m.dst_role = "guest";
+  m.dst_party_id = "9999";
+  auto created = fed->GetOrCreate(m);
+  BOOST_REQUIRE(created.ok());
+  BOOST_TEST(created->state == "receiving");
+  BOOST_TEST(fed->GetOrCreate(m)->id == created->id);  // the same message, not a second one
+  auto chunk = [&](int seq, const std::string& digest, std::int64_t bytes) {
+    orm::FedChunkRow c;
+    c.message_id = created->id;
+    c.seq = seq;
+    c.bytes = bytes;
+    c.digest = digest;
+    return c;
+  };
+  auto first = fed->AddChunk(chunk(0, std::string(64, '1'), 100), 0, "", 10);
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(first->recorded);
+  BOOST_TEST(!first->complete);
+  // The same chunk again changes nothing; other bytes under it are refused.
+  BOOST_TEST(!fed->AddChunk(chunk(0, std::string(64, '1'), 100), 0, "", 11)->recorded);
+  BOOST_TEST(fed->AddChunk(chunk(0, std::string(64, '2'), 100), 0, "", 12).status().code() == StatusCode::kAlreadyExists);
+  BOOST_TEST(*fed->PendingBytesOfJob("J1") == 100);
+  auto last = fed->AddChunk(chunk(1, std::string(64, '3'), 50), 2, std::string(64, 'f'), 13);
+  BOOST_REQUIRE(last.ok());
+  BOOST_TEST(last->complete);
+  auto got = fed->Get(m.message_key);
+  BOOST_TEST(got->state == "complete");
+  BOOST_TEST(got->chunks == 2);
+  BOOST_TEST(got->received_chunks == 2);
+  BOOST_TEST(got->received_bytes == 150);
+  BOOST_TEST(got->digest == std::string(64, 'f'));
+  BOOST_TEST(fed->GetChunk(created->id, 1)->bytes == 50);
+  BOOST_TEST(fed->GetChunk(created->id, 2).status().code() == StatusCode::kNotFound);
+  BOOST_REQUIRE(fed->MarkTaken(created->id, 20).ok());
+  BOOST_TEST(fed->Get(m.message_key)->state == "taken");
+  BOOST_TEST(*fed->PendingBytesOfJob("J1") == 0);
+  BOOST_TEST(fed->ListByJob("J1")->size() == 1u);
+  BOOST_TEST(*fed->DeleteJob("J1") == 1u);
+  BOOST_TEST(fed->Get(m.message_key).status().code() == StatusCode::kNotFound);
+  BOOST_TEST(fed->GetChunk(created->id, 0).status().code() == StatusCode::kNotFound);
 }
 
 BOOST_AUTO_TEST_CASE(CompareAndSetChangesOnlyFromTheExpectedStatus) {

@@ -1,7 +1,7 @@
 // fedflow-test-worker: the test provider. Its modules succeed, fail, sleep, hang or crash on
 // command, so scheduler behaviour can be tested with real processes. Behaviour comes from the
 // component parameters of the task at this party:
-//   action: succeed (default) | fail | crash | hang | pass
+//   action: succeed (default) | fail | crash | hang | pass | transfer
 //   seconds: run time before finishing (default 0.05)
 //   fail_attempts: fail while the attempt number is below this, then succeed
 //   hang_attempts: hang while the attempt number is below this, then run normally
@@ -9,15 +9,21 @@
 //   track: true -> use the tracking API like a real component: pass the first input's rows
 //          through to each data output and register them, save a model and register it, and log
 //          metrics (FATE 1.x data + meta, and FATE-Flow 2.x MetricData)
+//   transfer: with action transfer, the task's party in role `from_role` streams `bytes` generated
+//          bytes (from `seed`) to every other party of the task through the federation, and each
+//          of those checks the object's SHA-256 against the same bytes generated locally; with
+//          `count` > 1, that many objects (tags transfer.0, transfer.1, ...)
 // It refuses to run twice for one attempt directory (marker file `started`), so a double launch
 // shows up as a failure with reason "double start".
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -25,7 +31,9 @@
 
 #include <boost/json.hpp>
 
-#include "service/builtin/worker_session.hpp"
+#include "components/sdk/sha256_stream.hpp"
+#include "components/sdk/transport.hpp"
+#include "components/sdk/worker_session.hpp"
 
 namespace bj = boost::json;
 namespace fs = std::filesystem;
@@ -114,6 +122,86 @@ std::string Track(WorkerSession& w) {
   return "";
 }
 
+/// Deterministic bytes from a seed (xorshift64), produced a piece at a time.
+class GeneratedBytes {
+ public:
+  GeneratedBytes(std::uint64_t seed, std::int64_t size) : state_(seed | 1), left_(size) {}
+  bool Next(std::size_t max, std::string* out) {
+    std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(max), left_));
+    std::size_t start = out->size();
+    out->resize(start + n);
+    for (std::size_t i = 0; i < n; i += 8) {
+      state_ ^= state_ << 13;
+      state_ ^= state_ >> 7;
+      state_ ^= state_ << 17;
+      std::memcpy(out->data() + start + i, &state_, std::min<std::size_t>(8, n - i));
+    }
+    left_ -= static_cast<std::int64_t>(n);
+    return left_ > 0;
+  }
+
+ private:
+  std::uint64_t state_;
+  std::int64_t left_;
+};
+
+std::string TagOf(int i, int count) { return count == 1 ? "transfer" : "transfer." + std::to_string(i); }
+
+/// The transfer module; returns why it failed, or "".
+std::string Transfer(WorkerSession& w) {
+  const bj::object& params = w.parameters();
+  const auto size = static_cast<std::int64_t>(NumberOf(params, "bytes", 1024));
+  const auto seed = static_cast<std::uint64_t>(NumberOf(params, "seed", 7));
+  const std::string from_role = StringOf(params, "from_role", "guest");
+  const int count = std::max(1, static_cast<int>(NumberOf(params, "count", 1)));
+  fedflow::worker::Transport transport(w);
+  std::vector<fedflow::worker::PartyRef> senders = transport.PartiesOf(from_role);
+  if (senders.empty()) return "the task has no party in role " + from_role;
+  const auto start = std::chrono::steady_clock::now();
+  if (transport.self() == senders.front()) {
+    for (const auto& p : w.config().at("task_parties").as_array()) {
+      fedflow::worker::PartyRef to{StringOf(p.as_object(), "role"), StringOf(p.as_object(), "party_id")};
+      if (to == transport.self()) continue;
+      for (int i = 0; i < count; ++i) {
+        GeneratedBytes bytes(seed, size);
+        auto source = [&bytes](std::size_t max, std::string* out) -> fedflow::StatusOr<bool> { return bytes.Next(max, out); };
+        fedflow::Status sent = transport.RemoteStream(source, "payload", TagOf(i, count), to);
+        if (!sent.ok()) return sent.ToString();
+      }
+      std::printf("sent %d x %lld bytes to %s\n", count, static_cast<long long>(size), to.Describe().c_str());
+    }
+  } else {
+    GeneratedBytes expected(seed, size);
+    fedflow::worker::Sha256Stream want;
+    std::string piece;
+    while (expected.Next(1u << 20, &piece)) {
+      want.Update(piece);
+      piece.clear();
+    }
+    want.Update(piece);
+    const std::string want_hex = want.FinishHex();
+    for (int i = 0; i < count; ++i) {
+      fedflow::worker::Sha256Stream got;
+      auto received = transport.GetStream("payload", TagOf(i, count), senders.front(), [&got](const std::string& chunk) {
+        got.Update(chunk);
+        return fedflow::Status::OK();
+      });
+      if (!received.ok()) return received.status().ToString();
+      const std::string got_hex = got.FinishHex();
+      if (i + 1 == count) std::printf("received %lld bytes sha256=%s\n", static_cast<long long>(*received), got_hex.c_str());
+      if (*received != size || got_hex != want_hex) {
+        return "received " + std::to_string(*received) + " bytes with sha256 " + got_hex + ", expected " +
+               std::to_string(size) + " bytes with sha256 " + want_hex;
+      }
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("transfer took %.3f s (%d messages, %.1f messages/s, %.1f MB/s)\n", seconds, count, count / seconds,
+              static_cast<double>(size) * count / 1e6 / seconds);
+  std::fflush(stdout);
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,6 +254,14 @@ int main(int argc, char** argv) {
   } else if (action == "fail" || attempt < fail_attempts) {
     w.Report("failed", "test module failed on command (attempt " + std::to_string(attempt) + ")");
     code = 1;
+  } else if (action == "transfer") {
+    std::string failure = Transfer(w);
+    if (failure.empty()) {
+      w.Report("success");
+    } else {
+      w.Report("failed", "transfer: " + failure);
+      code = 1;
+    }
   } else if (action == "pass") {
     w.Report("pass");
   } else {

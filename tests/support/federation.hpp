@@ -45,6 +45,9 @@ struct FederationOptions {
   bool tls = false;              ///< https listeners and party calls, with a CA made for the test
   /// Reader jobs use fedflow's built-in Reader (the test provider then lacks Reader/reader).
   bool builtin_reader = false;
+  /// Real components: the built-in Reader and fedflow-ml run Reader, DataTransform, Intersection
+  /// and Evaluation (the test provider keeps only its own test modules).
+  bool real_components = false;
   /// The `log:` section of every party's config.
   std::string log_yaml = "{level: info, console: false}";
 };

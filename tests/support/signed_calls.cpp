@@ -7,8 +7,9 @@
 namespace fedflow::testing {
 
 StatusOr<http::ClientResponse> Raw(http::HttpClient& client, std::uint16_t port, const std::string& path,
-                                   const std::string& body, Headers headers) {
+                                   const std::string& body, Headers headers, const std::string& content_type) {
   http::ClientRequest r;
+  r.content_type = content_type;
   r.method = "POST";
   r.port = port;
   r.target = path;
@@ -33,8 +34,10 @@ security::SigningKey KeyOf(Federation& f, const std::string& party) {
 }
 
 StatusOr<http::ClientResponse> PostAs(Federation& f, http::HttpClient& client, const std::string& as,
-                                      const std::string& to, const std::string& path, const std::string& body) {
-  return Raw(client, f.PortOf(to), path, body, SignAs(as, KeyOf(f, as), SystemClock::Instance(), path, body));
+                                      const std::string& to, const std::string& path, const std::string& body,
+                                      const std::string& content_type) {
+  return Raw(client, f.PortOf(to), path, body, SignAs(as, KeyOf(f, as), SystemClock::Instance(), path, body),
+             content_type);
 }
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

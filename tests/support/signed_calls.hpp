@@ -19,7 +19,8 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 /// POSTs `body` to `path` at the server on `port` with exactly `headers`.
 StatusOr<http::ClientResponse> Raw(http::HttpClient& client, std::uint16_t port, const std::string& path,
-                                   const std::string& body, Headers headers = {});
+                                   const std::string& body, Headers headers = {},
+                                   const std::string& content_type = "application/json");
 
 /// Site-signature headers for a POST of `body` to `path` by `party` with `key`.
 Headers SignAs(const std::string& party, const security::SigningKey& key, const Clock& clock, const std::string& path,
@@ -30,7 +31,8 @@ security::SigningKey KeyOf(Federation& f, const std::string& party);
 
 /// POSTs `body` to `path` at server `to`, signed as party `as` with its real key.
 StatusOr<http::ClientResponse> PostAs(Federation& f, http::HttpClient& client, const std::string& as,
-                                      const std::string& to, const std::string& path, const std::string& body);
+                                      const std::string& to, const std::string& path, const std::string& body,
+                                      const std::string& content_type = "application/json");
 
 bool Has(const std::string& text, const std::string& part);
 /// True when one line of `text` contains both parts.

@@ -4,7 +4,7 @@
 // logs the row count as a metric (FATE's reader_namespace/reader_name DATA_INFO metric).
 
 #include "base/status.hpp"
-#include "service/builtin/worker_session.hpp"
+#include "components/sdk/worker_session.hpp"
 
 namespace fedflow::worker {
 

@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,9 +18,11 @@
 
 namespace fedflow::worker {
 
-/// The answer of a worker call: HTTP status (0 when the server could not be reached) and body.
+/// The answer of a worker call: HTTP status (0 when the server could not be reached), headers
+/// (names in lower case) and body.
 struct WorkerReply {
   int status = 0;
+  std::map<std::string, std::string> headers;
   std::string body;
 };
 
@@ -41,6 +44,10 @@ class WorkerSession final {
   /// POST a JSON body; retried for about 20 s while the server is unreachable or answers 5xx
   /// (it may be restarting).
   WorkerReply Post(const std::string& path, const boost::json::object& body);
+  /// Any call (`target` with its query), retried while the server is unreachable or answers 5xx
+  /// for up to `retry_ms`.
+  WorkerReply Call(const std::string& method, const std::string& target, std::string body, std::int64_t retry_ms,
+                   std::int64_t timeout_ms = 30000, const std::string& content_type = "application/json");
   /// GET with `query` already encoded ("a=1&b=2"); retried like Post.
   WorkerReply Get(const std::string& path, const std::string& query);
   /// The `data` member of a {code, message, data} answer, or why the call failed.
@@ -50,13 +57,14 @@ class WorkerSession final {
   /// Reports the attempt's status; exits the process when nobody can be told (the detector will
   /// notice the exit).
   void Report(const std::string& status, const std::string& error = "");
+  /// Reports how far the attempt is (0..100), shown by job status; failures are only logged.
+  void Progress(int percent);
   /// Heartbeats in the background; exits the process when the server says the attempt ended.
   void StartHeartbeat();
   void StopHeartbeat();
 
  private:
   WorkerSession() = default;
-  WorkerReply Send(const std::string& method, const std::string& target, std::string body);
 
   boost::json::object config_;
   boost::json::object parameters_;

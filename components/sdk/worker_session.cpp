@@ -1,4 +1,4 @@
-#include "service/builtin/worker_session.hpp"
+#include "components/sdk/worker_session.hpp"
 
 #include <unistd.h>
 
@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "service/http/target.hpp"
 
 namespace fedflow::worker {
 
@@ -27,20 +29,7 @@ double NumberOf(const bj::object& o, const char* key, double fallback) {
   return fallback;
 }
 
-std::string UrlEncode(const std::string& value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string UrlEncode(const std::string& value) { return http::PercentEncode(value); }
 
 StatusOr<std::unique_ptr<WorkerSession>> WorkerSession::Open(const std::string& config_path) {
   std::ifstream in(config_path);
@@ -82,7 +71,8 @@ std::string WorkerSession::Describe() const {
          " party=" + StringOf(config_, "party_id");
 }
 
-WorkerReply WorkerSession::Send(const std::string& method, const std::string& target, std::string body) {
+WorkerReply WorkerSession::Call(const std::string& method, const std::string& target, std::string body,
+                                std::int64_t retry_ms, std::int64_t timeout_ms, const std::string& content_type) {
   http::ClientRequest r;
   r.method = method;
   r.host = host_;
@@ -90,27 +80,39 @@ WorkerReply WorkerSession::Send(const std::string& method, const std::string& ta
   r.tls = tls_;
   r.target = target;
   r.body = std::move(body);
-  r.timeout_ms = 30000;
+  r.timeout_ms = timeout_ms;
+  r.content_type = content_type;
   r.headers.emplace_back("X-Fedflow-Task-Token", token_);
   WorkerReply reply;
-  for (int attempt = 0; attempt < 25; ++attempt) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(retry_ms);
+  for (int attempt = 0;; ++attempt) {
     auto res = client_->Call(r);
     if (res.ok()) {
       reply.status = res->status;
+      reply.headers = std::move(res->headers);
       reply.body = std::move(res->body);
       if (reply.status < 500) return reply;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 100 * (attempt + 1))));
+    auto pause = std::chrono::milliseconds(std::min(1000, 100 * (attempt + 1)));
+    if (std::chrono::steady_clock::now() + pause > deadline) return reply;
+    std::this_thread::sleep_for(pause);
   }
-  return reply;
 }
 
+// About 20 s of retries: a restarting server answers again within that.
+constexpr std::int64_t kRetryMs = 20000;
+
 WorkerReply WorkerSession::Post(const std::string& path, const bj::object& body) {
-  return Send("POST", path, bj::serialize(body));
+  return Call("POST", path, bj::serialize(body), kRetryMs);
 }
 
 WorkerReply WorkerSession::Get(const std::string& path, const std::string& query) {
-  return Send("GET", query.empty() ? path : path + "?" + query, "");
+  return Call("GET", query.empty() ? path : path + "?" + query, "", kRetryMs);
+}
+
+void WorkerSession::Progress(int percent) {
+  int code = Post("/v2/worker/task/progress", bj::object{{"progress", std::clamp(percent, 0, 100)}}).status;
+  if (code != 200) std::printf("progress %d%% not recorded (HTTP %d)\n", percent, code);
 }
 
 namespace {

@@ -1,7 +1,9 @@
-#include "service/builtin/reader.hpp"
+#include "components/reader/reader.hpp"
 
 #include <filesystem>
 #include <fstream>
+
+#include "components/sdk/table.hpp"
 
 namespace fedflow::worker {
 
@@ -64,6 +66,7 @@ Status RunReader(WorkerSession& session) {
     if (!file) return InternalError("cannot write " + out.string());
   }
 
+  FEDFLOW_RETURN_IF_ERROR(WriteSchema(dir.string(), StringOf(t, "id_column"), StringOf(t, "label_column")));
   FEDFLOW_RETURN_IF_ERROR(session
                               .PostData("/v2/worker/data/tracking/save",
                                         bj::object{{"output_key", key},

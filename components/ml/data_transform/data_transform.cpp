@@ -1,0 +1,265 @@
+#include "components/ml/data_transform/data_transform.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+
+#include "components/sdk/tracking.hpp"
+
+namespace fedflow::ml {
+
+namespace bj = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::set<std::string> kParams = {
+    "input_format", "delimitor", "data_type", "exclusive_data_type", "tag_with_value", "tag_value_delimitor",
+    "missing_fill", "default_value", "missing_fill_method", "missing_impute", "outlier_replace",
+    "outlier_replace_method", "outlier_impute", "outlier_replace_value", "with_label", "label_name", "label_type",
+    "output_format", "need_run", "with_match_id", "match_id_name", "match_id_index"};
+
+const std::vector<std::string> kDefaultMissing = {"", "NA", "na", "null", "NULL", "None", "nan", "NaN"};
+
+std::string Number(double v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, r.ptr);
+}
+
+bool ParseDouble(const std::string& text, double* out) {
+  if (text.empty()) return false;
+  const char* begin = text.data();
+  if (*begin == '+') ++begin;
+  auto r = std::from_chars(begin, text.data() + text.size(), *out);
+  return r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(*out);
+}
+
+/// A string list parameter (or null for `fallback`).
+StatusOr<std::vector<std::string>> StringList(const worker::Params& p, const std::string& key,
+                                              const std::vector<std::string>& fallback) {
+  const bj::value* v = p.Raw(key);
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_array()) return p.Error(key, "must be a list of values");
+  std::vector<std::string> out;
+  for (const auto& item : v->as_array()) {
+    if (item.is_string()) {
+      out.emplace_back(item.as_string());
+    } else if (item.is_null()) {
+      out.emplace_back("");
+    } else if (item.is_number()) {
+      out.push_back(Number(item.to_number<double>()));
+    } else {
+      return p.Error(key, "must hold strings or numbers");
+    }
+  }
+  return out;
+}
+
+/// One value per feature from a number, a list (in feature order) or an object (by feature name).
+StatusOr<std::vector<double>> PerFeature(const worker::Params& p, const std::string& key,
+                                         const std::vector<std::string>& features, double fallback) {
+  const bj::value* v = p.Raw(key);
+  std::vector<double> out(features.size(), fallback);
+  if (!v || v->is_null()) return out;
+  if (v->is_number()) {
+    std::fill(out.begin(), out.end(), v->to_number<double>());
+    return out;
+  }
+  if (v->is_array()) {
+    if (v->as_array().size() != features.size()) {
+      return p.Error(key, "has " + std::to_string(v->as_array().size()) + " values for " +
+                              std::to_string(features.size()) + " features");
+    }
+    for (std::size_t i = 0; i < features.size(); ++i) {
+      if (!v->as_array()[i].is_number()) return p.Error(key, "must hold numbers");
+      out[i] = v->as_array()[i].to_number<double>();
+    }
+    return out;
+  }
+  if (v->is_object()) {
+    for (const auto& [name, value] : v->as_object()) {
+      auto it = std::find(features.begin(), features.end(), std::string(name));
+      if (it == features.end()) return p.Error(key, "names '" + std::string(name) + "', which is no feature");
+      if (!value.is_number()) return p.Error(key, "must hold numbers");
+      out[static_cast<std::size_t>(it - features.begin())] = value.to_number<double>();
+    }
+    return out;
+  }
+  return p.Error(key, "must be a number, a list or an object of feature: value");
+}
+
+}  // namespace
+
+StatusOr<worker::CsvTable> TransformDense(const worker::Params& p, const worker::CsvTable& input,
+                                          const std::string& source, models::DataTransformModel* model) {
+  FEDFLOW_RETURN_IF_ERROR(p.CheckKnown(kParams));
+  FEDFLOW_RETURN_IF_ERROR(p.Choice("input_format", "dense", {"dense"}).status());
+  FEDFLOW_RETURN_IF_ERROR(p.Choice("output_format", "dense", {"dense"}).status());
+  FEDFLOW_ASSIGN_OR_RETURN(std::string delimitor, p.String("delimitor", ","));
+  if (delimitor != ",") return p.Error("delimitor", "must be ',' (tables are stored comma-delimited)");
+  FEDFLOW_ASSIGN_OR_RETURN(bool with_label, p.Bool("with_label", false));
+  FEDFLOW_ASSIGN_OR_RETURN(std::string label_name, p.String("label_name", "y"));
+  FEDFLOW_ASSIGN_OR_RETURN(std::string label_type, p.Choice("label_type", "int", {"int", "int64", "float", "float64", "str", "long"}));
+  FEDFLOW_ASSIGN_OR_RETURN(bool missing_fill, p.Bool("missing_fill", false));
+  FEDFLOW_ASSIGN_OR_RETURN(std::string fill_method,
+                           p.Choice("missing_fill_method", "designated", {"const", "designated", "min", "max", "mean"}));
+  FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> missing, StringList(p, "missing_impute", kDefaultMissing));
+  FEDFLOW_ASSIGN_OR_RETURN(bool outlier_replace, p.Bool("outlier_replace", false));
+  // Both methods replace an outlier with outlier_replace_value.
+  FEDFLOW_RETURN_IF_ERROR(p.Choice("outlier_replace_method", "designated", {"const", "designated"}).status());
+  FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> outliers, StringList(p, "outlier_impute", {}));
+  FEDFLOW_ASSIGN_OR_RETURN(bool match_id, p.Bool("with_match_id", false));
+  if (match_id) return p.Error("with_match_id", "true is not supported; the first column is the id");
+  if (input.header.empty()) return InvalidArgumentError(source + " has no columns");
+
+  int label = -1;
+  if (with_label) {
+    label = input.ColumnOf(label_name);
+    if (label < 0) {
+      std::string cols;
+      for (const auto& h : input.header) cols += (cols.empty() ? "" : ", ") + h;
+      return p.Error("label_name", "is '" + label_name + "', but " + source + " has no such column (columns: " + cols +
+                                       "); set label_name, or with_label: false");
+    }
+    if (label == 0) return p.Error("label_name", "names the id column");
+  }
+  std::vector<std::size_t> feature_cols;
+  std::vector<std::string> features;
+  for (std::size_t c = 1; c < input.header.size(); ++c) {
+    if (static_cast<int>(c) == label) continue;
+    feature_cols.push_back(c);
+    features.push_back(input.header[c]);
+  }
+  FEDFLOW_ASSIGN_OR_RETURN(std::vector<double> fill, PerFeature(p, "default_value", features, 0.0));
+  FEDFLOW_ASSIGN_OR_RETURN(std::vector<double> outlier_value, PerFeature(p, "outlier_replace_value", features, 0.0));
+  const std::set<std::string> missing_set(missing.begin(), missing.end());
+  const std::set<std::string> outlier_set(outliers.begin(), outliers.end());
+
+  // Pass 1: parse, marking missing cells (NaN) and replacing outliers.
+  const double kMissing = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::vector<double>> values(input.rows.size(), std::vector<double>(features.size()));
+  for (std::size_t r = 0; r < input.rows.size(); ++r) {
+    const auto& row = input.rows[r];
+    for (std::size_t f = 0; f < features.size(); ++f) {
+      const std::string& cell = row[feature_cols[f]];
+      double v = 0;
+      if (outlier_replace && outlier_set.count(cell)) {
+        v = outlier_value[f];
+      } else if (missing_set.count(cell)) {
+        if (!missing_fill) {
+          return InvalidArgumentError(source + " line " + std::to_string(r + 2) + " (id " + row[0] + "), column " +
+                                      features[f] + ": missing value '" + cell +
+                                      "'; set missing_fill: true to fill it (missing_fill_method, default_value)");
+        }
+        v = kMissing;
+      } else if (!ParseDouble(cell, &v)) {
+        return InvalidArgumentError(source + " line " + std::to_string(r + 2) + " (id " + row[0] + "), column " +
+                                    features[f] + ": '" + cell + "' is not a number");
+      }
+      values[r][f] = v;
+    }
+  }
+  // Fill values from the data when the method asks for a statistic.
+  if (missing_fill && (fill_method == "min" || fill_method == "max" || fill_method == "mean")) {
+    for (std::size_t f = 0; f < features.size(); ++f) {
+      double acc = fill_method == "min" ? INFINITY : fill_method == "max" ? -INFINITY : 0.0;
+      std::size_t n = 0;
+      for (const auto& row : values) {
+        if (std::isnan(row[f])) continue;
+        acc = fill_method == "min" ? std::min(acc, row[f]) : fill_method == "max" ? std::max(acc, row[f]) : acc + row[f];
+        ++n;
+      }
+      fill[f] = n == 0 ? 0.0 : fill_method == "mean" ? acc / static_cast<double>(n) : acc;
+    }
+  }
+
+  worker::CsvTable out;
+  out.header.push_back(input.header[0]);
+  if (with_label) out.header.push_back(label_name);
+  out.header.insert(out.header.end(), features.begin(), features.end());
+  out.rows.reserve(input.rows.size());
+  for (std::size_t r = 0; r < input.rows.size(); ++r) {
+    std::vector<std::string> row;
+    row.reserve(out.header.size());
+    row.push_back(input.rows[r][0]);
+    if (with_label) {
+      const std::string& text = input.rows[r][static_cast<std::size_t>(label)];
+      double v = 0;
+      if (label_type != "str") {
+        if (!ParseDouble(text, &v)) {
+          return InvalidArgumentError(source + " line " + std::to_string(r + 2) + " (id " + input.rows[r][0] +
+                                      "): label '" + text + "' is not a number; set label_type: str for text labels");
+        }
+        const bool integral = label_type == "int" || label_type == "int64" || label_type == "long";
+        if (integral && std::floor(v) != v) {
+          return InvalidArgumentError(source + " line " + std::to_string(r + 2) + " (id " + input.rows[r][0] +
+                                      "): label '" + text + "' is not an integer; set label_type: float");
+        }
+        row.push_back(Number(v));
+      } else {
+        row.push_back(text);
+      }
+    }
+    for (std::size_t f = 0; f < features.size(); ++f) row.push_back(Number(std::isnan(values[r][f]) ? fill[f] : values[r][f]));
+    out.rows.push_back(std::move(row));
+  }
+
+  model->set_id_column(input.header[0]);
+  model->set_label_column(with_label ? label_name : "");
+  model->set_label_type(label_type);
+  for (const auto& f : features) model->add_features(f);
+  model->set_missing_fill(missing_fill);
+  model->set_missing_fill_method(fill_method);
+  if (missing_fill) {
+    for (double v : fill) model->add_fill_values(v);
+  }
+  for (const auto& m : missing) model->add_missing_values(m);
+  model->set_outlier_replace(outlier_replace);
+  for (const auto& o : outliers) model->add_outlier_values(o);
+  if (outlier_replace) {
+    for (double v : outlier_value) model->add_outlier_replace_values(v);
+  }
+  model->set_rows(static_cast<std::int64_t>(input.rows.size()));
+  return out;
+}
+
+Status RunDataTransform(worker::WorkerSession& s) {
+  const std::string where = "component " + worker::StringOf(s.config(), "task_name") + " at " +
+                            worker::StringOf(s.config(), "role") + ":" + worker::StringOf(s.config(), "party_id");
+  FEDFLOW_ASSIGN_OR_RETURN(worker::DataInput input, worker::ReadDataInput(s));
+  models::DataTransformModel model;
+  FEDFLOW_ASSIGN_OR_RETURN(worker::CsvTable out,
+                           TransformDense(worker::Params(s.parameters(), where), input.table, input.file, &model));
+  FEDFLOW_RETURN_IF_ERROR(worker::SaveDataOutput(s, worker::FirstDataOutput(s), out, model.id_column(), model.label_column()));
+
+  const bj::value* outputs = s.config().if_contains("outputs");
+  const bj::value* models_out = outputs && outputs->is_object() ? outputs->as_object().if_contains("model") : nullptr;
+  if (models_out && models_out->is_array() && !models_out->as_array().empty()) {
+    const std::string key(models_out->as_array()[0].as_string());
+    const fs::path dir = fs::path(s.output_dir()) / "model" / key;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return InternalError("cannot create " + dir.string() + ": " + ec.message());
+    std::ofstream file(dir / "model.pb", std::ios::binary | std::ios::trunc);
+    if (!model.SerializeToOstream(&file)) return InternalError("cannot write " + (dir / "model.pb").string());
+    file.close();
+    FEDFLOW_RETURN_IF_ERROR(s.PostData("/v2/worker/model/save",
+                                       bj::object{{"output_key", key},
+                                                  {"path", dir.string()},
+                                                  {"type_name", "DataTransformModel"},
+                                                  {"meta", bj::object{{"features", model.features_size()},
+                                                                      {"label", model.label_column()},
+                                                                      {"rows", model.rows()}}}})
+                                .status());
+  }
+  return worker::LogMetric(s, "train", "data_transform",
+                           {{"rows", model.rows()}, {"features", model.features_size()}}, "DATA_INFO",
+                           bj::object{{"with_label", !model.label_column().empty()}});
+}
+
+}  // namespace fedflow::ml

@@ -1,0 +1,35 @@
+#pragma once
+// PSI channels between threads of one process (unit tests and the PSI benchmark): Receive blocks
+// until the message is there; a second message under one (from, to, name) is refused, as the
+// federation refuses it.
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+#include "components/ml/intersection/psi.hpp"
+
+namespace fedflow::ml {
+
+class MemoryNetwork final {
+ public:
+  class End final : public PsiChannel {
+   public:
+    End(MemoryNetwork& net, PartyRef self) : net_(net), self_(std::move(self)) {}
+    Status Send(const std::string& name, const std::string& bytes, const PartyRef& to) override;
+    StatusOr<std::string> Receive(const std::string& name, const PartyRef& from) override;
+
+   private:
+    MemoryNetwork& net_;
+    PartyRef self_;
+  };
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> messages_;
+};
+
+}  // namespace fedflow::ml

@@ -1,0 +1,214 @@
+// fedflow-ml on real servers: FATE's intersection example runs unchanged (RSA) and with ECDH on
+// the breast data sets, with the canonical FATE parties (guest 9999; host and arbiter 10000 on one
+// server); DataTransform's outputs feed the intersection; Evaluation scores a prediction table.
+
+#define BOOST_TEST_MODULE ff_ml_integration_test
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "service/json/json.hpp"
+#include "tests/support/federation.hpp"
+#include "tests/support/job_checks.hpp"
+#include "tests/support/process.hpp"
+
+using namespace fedflow;
+using namespace fedflow::testing;
+namespace bj = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kData = std::string(FEDFLOW_SOURCE_DIR) + "/examples/fate/data/";
+const std::string kV1 = std::string(FEDFLOW_SOURCE_DIR) + "/examples/fate/v1-dsl/";
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// Guest 9999 and host 10000 with the breast tables uploaded, real components.
+std::unique_ptr<Federation> StartWithBreast(const std::string& name) {
+  FederationOptions options;
+  options.real_components = true;
+  auto started = Federation::Start(name, {{"9999"}, {"10000"}}, options);
+  BOOST_REQUIRE_MESSAGE(started.ok(), started.status().ToString());
+  std::unique_ptr<Federation> f = std::move(started).value();
+  for (const auto& [party, table] : {std::pair<std::string, std::string>{"9999", "breast_hetero_guest"},
+                                     {"10000", "breast_hetero_host"}}) {
+    fs::create_directories(f->HomeOf(party) + "/import");
+    fs::copy_file(kData + table + ".csv", f->HomeOf(party) + "/import/" + table + ".csv");
+    auto up = f->Call(party, "POST", "/v2/data/component/upload",
+                      bj::object{{"file", table + ".csv"}, {"namespace", "experiment"}, {"name", table}, {"head", 1}});
+    BOOST_REQUIRE(up.ok());
+    BOOST_REQUIRE_MESSAGE(up->code() == 0, up->message());
+  }
+  return f;
+}
+
+/// A task's metric at a party: its data points as {key: value}.
+bj::object MetricAt(Federation& f, const std::string& party, const std::string& role, const std::string& job,
+                    const std::string& task, const std::string& ns, const std::string& name) {
+  auto r = f.Call(party, "GET", "/v2/output/metric/query",
+                  bj::object{{"job_id", job}, {"role", role}, {"party_id", party}, {"task_name", task},
+                             {"namespace", ns}, {"name", name}});
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST_MESSAGE(party << " " << task << " " << ns << "/" << name << ": " << bj::serialize(r->body));
+  bj::object points;
+  const bj::value& data = r->data();
+  const bj::array* metrics = data.is_array() ? &data.as_array() : nullptr;
+  if (!metrics) return points;
+  for (const auto& m : *metrics) {
+    const bj::value* d = m.as_object().if_contains("data");
+    if (!d || !d->is_array()) continue;
+    for (const auto& p : d->as_array()) {
+      const bj::object& o = p.as_object();
+      const bj::value& key = o.at("key");
+      points[key.is_string() ? std::string(key.as_string()) : json::Dump(key)] = o.at("value");
+    }
+  }
+  return points;
+}
+
+/// The row count of a task's data output at a party (-1 when it has none).
+std::int64_t OutputCount(Federation& f, const std::string& party, const std::string& role, const std::string& job,
+                         const std::string& task) {
+  auto r = f.Call(party, "GET", "/v2/output/data/table",
+                  bj::object{{"job_id", job}, {"role", role}, {"party_id", party}, {"task_name", task}});
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST_MESSAGE(party << " " << task << " output: " << bj::serialize(r->body));
+  if (r->http_status != 200 || !r->data().is_array() || r->data().as_array().empty()) return -1;
+  const bj::object& first = r->data().as_array()[0].as_object();
+  const bj::value* count = first.if_contains("count");
+  return count && count->is_int64() ? count->as_int64() : -1;
+}
+
+double Number(const bj::object& o, const std::string& key) {
+  const bj::value* v = o.if_contains(key);
+  if (!v) return -12345;
+  return v->is_double() ? v->as_double() : static_cast<double>(v->as_int64());
+}
+
+/// The example's conf with `edit` applied to its intersect_0 common parameters.
+std::string EditedConf(const std::function<void(bj::object&)>& edit, bool with_arbiter) {
+  bj::value conf = bj::parse(ReadText(kV1 + "test_intersect_job_rsa_conf.json"));
+  edit(conf.at("component_parameters").at("common").at("intersect_0").as_object());
+  if (with_arbiter) conf.at("role").as_object()["arbiter"] = bj::array{10000};
+  return bj::serialize(conf);
+}
+
+std::string RunToEnd(Federation& f, const std::string& dsl, const std::string& conf) {
+  auto job = f.Submit("9999", dsl, conf);
+  BOOST_REQUIRE_MESSAGE(job.ok(), job.status().ToString());
+  auto end = f.WaitJobEnd("9999", *job, 180000);
+  BOOST_REQUIRE_MESSAGE(end.ok(), end.status().ToString());
+  BOOST_REQUIRE_MESSAGE(*end == "success", FailureReason(f, "9999", *job));
+  return *job;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(MlIntegrationTest)
+
+BOOST_AUTO_TEST_CASE(FateIntersectionExampleRunsUnchangedWithRsaAndWithEcdh) {
+  auto f = StartWithBreast("ml-psi");
+  const std::string dsl = ReadText(kV1 + "test_intersect_job_dsl.json");
+
+  // Unchanged: RSA 2048, sync_intersect_ids false: the guest has the 569 common rows, the host
+  // learns nothing (FATE's semantics), only_output_key: ids only.
+  const std::string rsa = RunToEnd(*f, dsl, ReadText(kV1 + "test_intersect_job_rsa_conf.json"));
+  bj::object g = MetricAt(*f, "9999", "guest", rsa, "intersect_0", "train", "intersection");
+  BOOST_TEST(Number(g, "intersect_count") == 569);
+  BOOST_TEST(Number(g, "intersect_rate") == 1.0);
+  BOOST_TEST(OutputCount(*f, "9999", "guest", rsa, "intersect_0") == 569);
+  bj::object h = MetricAt(*f, "10000", "host", rsa, "intersect_0", "train", "intersection");
+  BOOST_TEST(Number(h, "intersect_count") == -1);
+  BOOST_TEST(OutputCount(*f, "10000", "host", rsa, "intersect_0") == -1);
+  // DataTransform ran for real: 10 guest features (with_label false: y is a feature too).
+  bj::object dt = MetricAt(*f, "9999", "guest", rsa, "data_transform_0", "train", "data_transform");
+  BOOST_TEST(Number(dt, "rows") == 569);
+  BOOST_TEST(Number(dt, "features") == 11);
+
+  // ECDH with the ids synchronised, and the canonical arbiter 10000 on the host's server: both
+  // sides have the 569 rows, with every column (only_output_key false).
+  const std::string ecdh = RunToEnd(*f, dsl, EditedConf([](bj::object& p) {
+                                      p["intersect_method"] = "ecdh";
+                                      p["sync_intersect_ids"] = true;
+                                      p["only_output_key"] = false;
+                                      p.erase("rsa_params");
+                                    }, true));
+  BOOST_TEST(Number(MetricAt(*f, "9999", "guest", ecdh, "intersect_0", "train", "intersection"), "intersect_count") == 569);
+  BOOST_TEST(Number(MetricAt(*f, "10000", "host", ecdh, "intersect_0", "train", "intersection"), "intersect_count") == 569);
+  BOOST_TEST(OutputCount(*f, "9999", "guest", ecdh, "intersect_0") == 569);
+  BOOST_TEST(OutputCount(*f, "10000", "host", ecdh, "intersect_0") == 569);
+  // Nothing ran at the arbiter: the manifest says these modules do not.
+  for (const auto& t : f->LocalTasks("10000", ecdh)) BOOST_TEST(std::string(t.at("role").as_string()) == "host");
+
+  // RSA with sync on: the host too.
+  const std::string rsa_sync = RunToEnd(*f, dsl, EditedConf([](bj::object& p) {
+                                          p["sync_intersect_ids"] = true;
+                                          p.at("rsa_params").as_object()["key_length"] = 1024;
+                                        }, false));
+  BOOST_TEST(OutputCount(*f, "10000", "host", rsa_sync, "intersect_0") == 569);
+}
+
+BOOST_AUTO_TEST_CASE(EvaluationScoresAPredictionTableWithFateMetricNames) {
+  auto f = StartWithBreast("ml-eval");
+  // A prediction table in FATE's predict output columns (label, predict_score, type).
+  const std::string predictions =
+      "id,label,predict_score,type\n0,1,0.9,train\n1,0,0.8,train\n2,1,0.7,train\n3,0,0.7,train\n4,1,0.6,train\n"
+      "5,1,0.5,train\n6,0,0.4,train\n7,0,0.3,train\n8,1,0.2,train\n9,0,0.1,train\n";
+  std::ofstream(f->HomeOf("9999") + "/import/scores.csv") << predictions;
+  auto up = f->Call("9999", "POST", "/v2/data/component/upload",
+                    bj::object{{"file", "scores.csv"}, {"namespace", "experiment"}, {"name", "scores"}, {"head", 1}});
+  BOOST_REQUIRE(up.ok() && up->code() == 0);
+  const std::string dsl = R"({"components": {
+      "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
+      "evaluation_0": {"module": "Evaluation", "input": {"data": {"data": ["reader_0.data"]}}}}})";
+  const std::string conf = R"({"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999},
+      "role": {"guest": [9999]},
+      "component_parameters": {"common": {"evaluation_0": {"eval_type": "binary", "pos_label": 1}},
+        "role": {"guest": {"0": {"reader_0": {"table": {"namespace": "experiment", "name": "scores"}}}}}}})";
+  const std::string job = RunToEnd(*f, dsl, conf);
+  // Same values as the hand-computed unit test (tests/ml): the data went through the Reader.
+  bj::object summary = MetricAt(*f, "9999", "guest", job, "evaluation_0", "train", "reader_0");
+  BOOST_TEST(Number(summary, "auc") == 0.62);
+  BOOST_TEST(Number(summary, "ks") == 0.4);
+  BOOST_TEST(Number(summary, "accuracy") == 0.7);
+  // ROC points are (fpr, tpr): (0,0) then one per distinct score (9 here).
+  auto roc = f->Call("9999", "GET", "/v2/output/metric/query",
+                     bj::object{{"job_id", job}, {"role", "guest"}, {"party_id", "9999"}, {"task_name", "evaluation_0"},
+                                {"namespace", "train"}, {"name", "reader_0_roc"}});
+  BOOST_REQUIRE(roc.ok() && roc->data().is_array() && roc->data().as_array().size() == 1u);
+  BOOST_TEST(roc->data().as_array()[0].at("data").as_array().size() == 10u);
+  auto keys = f->Call("9999", "GET", "/v2/output/metric/key/query",
+                      bj::object{{"job_id", job}, {"role", "guest"}, {"party_id", "9999"}, {"task_name", "evaluation_0"}});
+  BOOST_REQUIRE(keys.ok());
+  const std::string listed = bj::serialize(keys->body);
+  for (const char* type : {"EVALUATION_SUMMARY", "ROC_EVALUATION", "KS_EVALUATION", "LIFT_EVALUATION", "GAIN_EVALUATION",
+                           "PRECISION_BINARY_EVALUATION", "RECALL_BINARY_EVALUATION", "CONFUSION_MAT"}) {
+    BOOST_TEST(listed.find(type) != std::string::npos, type << " in " << listed);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(BadParametersFailTheTaskWithAReasonNamingThem) {
+  auto f = StartWithBreast("ml-bad");
+  const std::string dsl = ReadText(kV1 + "test_intersect_job_dsl.json");
+  bj::value conf = bj::parse(ReadText(kV1 + "test_intersect_job_rsa_conf.json"));
+  conf.at("component_parameters").at("role").at("guest").at("0").at("data_transform_0").as_object()["with_label"] = true;
+  conf.at("component_parameters").at("role").at("guest").at("0").at("data_transform_0").as_object()["label_name"] = "target";
+  auto job = f->Submit("9999", dsl, bj::serialize(conf));
+  BOOST_REQUIRE(job.ok());
+  auto end = f->WaitJobEnd("9999", *job, 120000);
+  BOOST_REQUIRE(end.ok());
+  BOOST_TEST(*end == "failed");
+  const std::string reason = FailureReason(*f, "9999", *job);
+  BOOST_TEST(reason.find("parameter 'label_name' is 'target'") != std::string::npos, reason);
+  BOOST_TEST(reason.find("guest:9999") != std::string::npos, reason);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,297 @@
+// The built-in ML modules without servers: evaluation metrics against known answers, PSI between
+// threads over an in-memory channel (both methods, edge cases), DataTransform's conversions and
+// its errors.
+
+#define BOOST_TEST_MODULE ff_ml_test
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "components/ml/data_transform/data_transform.hpp"
+#include "components/ml/evaluation/metrics.hpp"
+#include "components/ml/intersection/memory_channel.hpp"
+#include "components/ml/intersection/psi.hpp"
+
+using namespace fedflow;
+using namespace fedflow::ml;
+namespace bj = boost::json;
+namespace tt = boost::test_tools;
+
+namespace {
+
+// ---- PSI between threads ----
+
+const PartyRef kGuest{"guest", "9999"};
+const PartyRef kHost{"host", "10000"};
+const PartyRef kHost2{"host", "10001"};
+
+struct Outcome {
+  PsiResult guest;
+  std::vector<PsiResult> hosts;
+};
+
+/// Runs the guest and each host on its own thread.
+Outcome RunPsi(const PsiOptions& o, const std::vector<std::string>& guest_ids,
+               const std::vector<std::vector<std::string>>& host_ids) {
+  MemoryNetwork net;
+  std::vector<PartyRef> hosts = {kHost, kHost2};
+  hosts.resize(host_ids.size());
+  Outcome out;
+  out.hosts.resize(host_ids.size());
+  std::vector<Status> host_status(host_ids.size());
+  std::vector<std::thread> threads;
+  for (std::size_t h = 0; h < host_ids.size(); ++h) {
+    threads.emplace_back([&, h] {
+      MemoryNetwork::End end(net, hosts[h]);
+      auto r = RunPsiHost(end, o, Distinct(host_ids[h]), kGuest);
+      host_status[h] = r.status();
+      if (r.ok()) out.hosts[h] = *r;
+    });
+  }
+  MemoryNetwork::End end(net, kGuest);
+  auto g = RunPsiGuest(end, o, Distinct(guest_ids), hosts);
+  for (auto& t : threads) t.join();
+  BOOST_REQUIRE_MESSAGE(g.ok(), g.status().ToString());
+  for (const auto& s : host_status) BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  out.guest = *g;
+  return out;
+}
+
+std::set<std::string> AsSet(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+PsiOptions Method(const std::string& m) {
+  PsiOptions o;
+  o.method = m;
+  o.key_length = 1024;
+  return o;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(Psi)
+
+BOOST_AUTO_TEST_CASE(BothMethodsFindTheSameIntersectionAtGuestAndHost) {
+  std::vector<std::string> guest, host;
+  for (int i = 0; i < 300; ++i) guest.push_back("id" + std::to_string(i));
+  for (int i = 200; i < 600; ++i) host.push_back("id" + std::to_string(i));
+  std::set<std::string> expected;
+  for (int i = 200; i < 300; ++i) expected.insert("id" + std::to_string(i));
+  for (const std::string m : {"rsa", "ecdh"}) {
+    Outcome r = RunPsi(Method(m), guest, {host});
+    BOOST_TEST(r.guest.count == 100, m);
+    BOOST_TEST(r.guest.knows_ids);
+    BOOST_TEST((AsSet(r.guest.ids) == expected), m);
+    BOOST_TEST(r.hosts[0].knows_ids, m);
+    BOOST_TEST((AsSet(r.hosts[0].ids) == expected), m);
+    // The guest keeps its input order.
+    BOOST_TEST(r.guest.ids.front() == "id200");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(DuplicatesEmptySidesNoAndFullOverlap) {
+  for (const std::string m : {"rsa", "ecdh"}) {
+    // Duplicates count once.
+    Outcome dup = RunPsi(Method(m), {"a", "b", "a", "c", "b"}, {{"b", "b", "c", "d"}});
+    BOOST_TEST((AsSet(dup.guest.ids) == std::set<std::string>{"b", "c"}), m);
+    BOOST_TEST(dup.guest.ids.size() == 2u);
+    BOOST_TEST((AsSet(dup.hosts[0].ids) == std::set<std::string>{"b", "c"}), m);
+    // Empty sides.
+    Outcome empty_guest = RunPsi(Method(m), {}, {{"a", "b"}});
+    BOOST_TEST(empty_guest.guest.count == 0, m);
+    BOOST_TEST(empty_guest.hosts[0].ids.empty());
+    Outcome empty_host = RunPsi(Method(m), {"a", "b"}, {{}});
+    BOOST_TEST(empty_host.guest.count == 0, m);
+    BOOST_TEST(empty_host.guest.ids.empty());
+    // No overlap, full overlap.
+    Outcome none = RunPsi(Method(m), {"a", "b", "c"}, {{"x", "y"}});
+    BOOST_TEST(none.guest.count == 0, m);
+    BOOST_TEST(none.hosts[0].count == 0);
+    Outcome full = RunPsi(Method(m), {"a", "b", "c"}, {{"c", "b", "a"}});
+    BOOST_TEST(full.guest.count == 3, m);
+    BOOST_TEST((AsSet(full.hosts[0].ids) == std::set<std::string>{"a", "b", "c"}));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(WithoutSyncTheHostLearnsNothingAndCardinalityOnlyGivesACount) {
+  for (const std::string m : {"rsa", "ecdh"}) {
+    PsiOptions no_sync = Method(m);
+    no_sync.sync_intersect_ids = false;
+    Outcome a = RunPsi(no_sync, {"a", "b", "c"}, {{"b", "c", "d"}});
+    BOOST_TEST(a.guest.count == 2, m);
+    BOOST_TEST(!a.hosts[0].knows_ids);
+    BOOST_TEST(a.hosts[0].ids.empty());
+    BOOST_TEST(a.hosts[0].count == -1);
+
+    PsiOptions count_only = Method(m);
+    count_only.cardinality_only = true;
+    Outcome b = RunPsi(count_only, {"a", "b", "c", "e"}, {{"b", "c", "d", "e"}});
+    BOOST_TEST(b.guest.count == 3, m);
+    BOOST_TEST(!b.guest.knows_ids);
+    BOOST_TEST(b.guest.ids.empty());
+    BOOST_TEST(!b.hosts[0].knows_ids);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(TwoHostsIntersectWithTheGuestTogether) {
+  for (const std::string m : {"rsa", "ecdh"}) {
+    Outcome r = RunPsi(Method(m), {"a", "b", "c", "d"}, {{"a", "b", "c"}, {"b", "c", "d"}});
+    BOOST_TEST((AsSet(r.guest.ids) == std::set<std::string>{"b", "c"}), m);
+    BOOST_TEST((AsSet(r.hosts[0].ids) == std::set<std::string>{"b", "c"}), m);
+    BOOST_TEST((AsSet(r.hosts[1].ids) == std::set<std::string>{"b", "c"}), m);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(AnUnknownMethodIsRefusedBeforeAnythingIsSent) {
+  MemoryNetwork net;
+  MemoryNetwork::End end(net, kGuest);
+  PsiOptions o;
+  o.method = "raw";
+  auto r = RunPsiGuest(end, o, {"a"}, {kHost});
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(r.status().message().find("use rsa or ecdh") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Metrics)
+
+// Labels and scores with a tie at 0.7 across classes. Expected values computed by hand (AUC by
+// the Mann-Whitney pair count, an independent method: 15.5 of 25 pairs ordered right = 0.62).
+const std::vector<int> kLabels = {1, 0, 1, 0, 1, 1, 0, 0, 1, 0};
+const std::vector<double> kScores = {0.9, 0.8, 0.7, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1};
+
+BOOST_AUTO_TEST_CASE(BinaryMetricsMatchHandComputedValues) {
+  BinaryMetrics m = ComputeBinary(kLabels, kScores);
+  BOOST_TEST(m.auc == 0.62, tt::tolerance(1e-12));
+  BOOST_TEST(m.ks == 0.4, tt::tolerance(1e-12));  // at 0.5: tpr 0.8 - fpr 0.4
+  BOOST_TEST(m.ks_threshold == 0.5);
+  BOOST_TEST(m.tp == 4);
+  BOOST_TEST(m.fp == 2);
+  BOOST_TEST(m.tn == 3);
+  BOOST_TEST(m.fn == 1);
+  BOOST_TEST(m.accuracy == 0.7, tt::tolerance(1e-12));
+  BOOST_TEST(m.precision == 4.0 / 6.0, tt::tolerance(1e-12));
+  BOOST_TEST(m.recall == 0.8, tt::tolerance(1e-12));
+  BOOST_TEST(Round6(m.f1) == 0.727273);
+  // ROC: (0,0), then one point per distinct score; the tie moves diagonally.
+  BOOST_REQUIRE(m.roc.size() == 10u);
+  BOOST_TEST(m.roc[3].threshold == 0.7);
+  BOOST_TEST(m.roc[3].tpr == 0.4, tt::tolerance(1e-12));
+  BOOST_TEST(m.roc[3].fpr == 0.4, tt::tolerance(1e-12));
+  BOOST_TEST(m.roc.back().tpr == 1.0);
+  BOOST_TEST(m.roc.back().fpr == 1.0);
+  // Lift and gain: top 10% = 1 positive of 1 (base rate 0.5), top 50% = 3 of 5.
+  BOOST_TEST(m.lift[0] == 2.0, tt::tolerance(1e-12));
+  BOOST_TEST(m.gain[0] == 0.2, tt::tolerance(1e-12));
+  BOOST_TEST(m.lift[4] == 1.2, tt::tolerance(1e-12));
+  BOOST_TEST(m.gain[4] == 0.6, tt::tolerance(1e-12));
+  BOOST_TEST(m.lift[9] == 1.0, tt::tolerance(1e-12));
+  BOOST_TEST(m.gain[9] == 1.0, tt::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(SingleClassLabelsHaveNoAuc) {
+  BinaryMetrics m = ComputeBinary({1, 1, 1}, {0.2, 0.5, 0.9});
+  BOOST_TEST(m.auc == 0.0);
+  BOOST_TEST(m.ks == 0.0);
+  BOOST_TEST(m.recall == 2.0 / 3.0, tt::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(RegressionMetricsMatchScikitLearnsDocumentedExample) {
+  // scikit-learn's documentation example: y = [3, -0.5, 2, 7], prediction = [2.5, 0, 2, 8].
+  RegressionMetrics m = ComputeRegression({3, -0.5, 2, 7}, {2.5, 0.0, 2, 8});
+  BOOST_TEST(m.mse == 0.375, tt::tolerance(1e-12));
+  BOOST_TEST(m.rmse == 0.6123724356957945, tt::tolerance(1e-12));
+  BOOST_TEST(m.mae == 0.5, tt::tolerance(1e-12));
+  BOOST_TEST(m.r2 == 0.9486081370449679, tt::tolerance(1e-12));
+  BOOST_TEST(m.explained_variance == 0.9571734475374732, tt::tolerance(1e-12));
+  BOOST_TEST(m.median_absolute_error == 0.5, tt::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(MultiClassMetricsMatchHandComputedValues) {
+  // Correct: 4 of 7. Predicted a:2 (2 right), b:2 (1), c:3 (1); actual a:3, b:2, c:2.
+  MultiMetrics m = ComputeMulti({"a", "b", "c", "a", "b", "c", "a"}, {"a", "b", "b", "a", "c", "c", "c"});
+  BOOST_TEST(m.accuracy == 4.0 / 7.0, tt::tolerance(1e-12));
+  BOOST_REQUIRE(m.classes.size() == 3u);
+  BOOST_TEST(m.precision[0] == 1.0, tt::tolerance(1e-12));
+  BOOST_TEST(m.precision[1] == 0.5, tt::tolerance(1e-12));
+  BOOST_TEST(m.precision[2] == 1.0 / 3.0, tt::tolerance(1e-12));
+  BOOST_TEST(m.recall[0] == 2.0 / 3.0, tt::tolerance(1e-12));
+  BOOST_TEST(m.recall[1] == 0.5, tt::tolerance(1e-12));
+  BOOST_TEST(m.recall[2] == 0.5, tt::tolerance(1e-12));
+  BOOST_TEST(Round6(m.macro_precision) == 0.611111);
+  BOOST_TEST(Round6(m.macro_recall) == 0.555556);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(DataTransform)
+
+worker::CsvTable Input() {
+  worker::CsvTable t;
+  t.header = {"id", "y", "x0", "x1"};
+  t.rows = {{"1", "1", "0.5", "2"}, {"2", "0", "", "4"}, {"3", "1", "1.5", "NA"}};
+  return t;
+}
+
+StatusOr<worker::CsvTable> Run(const bj::object& params, models::DataTransformModel* model) {
+  return TransformDense(worker::Params(params, "component data_transform_0 at guest:9999"), Input(), "input.csv", model);
+}
+
+BOOST_AUTO_TEST_CASE(FillsMissingValuesWithTheColumnMean) {
+  models::DataTransformModel model;
+  auto out = Run(bj::object{{"with_label", true}, {"missing_fill", true}, {"missing_fill_method", "mean"}}, &model);
+  BOOST_REQUIRE_MESSAGE(out.ok(), out.status().ToString());
+  BOOST_TEST((out->header == std::vector<std::string>{"id", "y", "x0", "x1"}));
+  BOOST_TEST(out->rows[1][2] == "1");  // mean of 0.5 and 1.5
+  BOOST_TEST(out->rows[2][3] == "3");  // mean of 2 and 4
+  BOOST_TEST(model.label_column() == "y");
+  BOOST_TEST(model.features_size() == 2);
+  BOOST_TEST(model.fill_values(0) == 1.0);
+  BOOST_TEST(model.rows() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(WithoutALabelTheLabelColumnIsAFeature) {
+  models::DataTransformModel model;
+  auto out = Run(bj::object{{"missing_fill", true}, {"default_value", 9}}, &model);
+  BOOST_REQUIRE_MESSAGE(out.ok(), out.status().ToString());
+  BOOST_TEST((out->header == std::vector<std::string>{"id", "y", "x0", "x1"}));
+  BOOST_TEST(model.label_column().empty());
+  BOOST_TEST(model.features_size() == 3);
+  BOOST_TEST(out->rows[1][2] == "9");
+}
+
+BOOST_AUTO_TEST_CASE(ErrorsNameTheParameterColumnAndRow) {
+  models::DataTransformModel model;
+  auto no_label = Run(bj::object{{"with_label", true}, {"label_name", "label"}}, &model);
+  BOOST_REQUIRE(!no_label.ok());
+  BOOST_TEST(no_label.status().message().find("parameter 'label_name' is 'label'") != std::string::npos,
+             no_label.status().message());
+  BOOST_TEST(no_label.status().message().find("columns: id, y, x0, x1") != std::string::npos);
+  BOOST_TEST(no_label.status().message().find("at guest:9999") != std::string::npos);
+
+  auto missing = Run(bj::object{{"with_label", true}}, &model);
+  BOOST_REQUIRE(!missing.ok());
+  BOOST_TEST(missing.status().message().find("line 3 (id 2), column x0: missing value") != std::string::npos,
+             missing.status().message());
+
+  worker::CsvTable bad = Input();
+  bad.rows[2][2] = "abc";
+  auto not_number = TransformDense(worker::Params(bj::object{{"with_label", true}, {"missing_fill", true}}, "here"), bad,
+                                   "input.csv", &model);
+  BOOST_REQUIRE(!not_number.ok());
+  BOOST_TEST(not_number.status().message().find("column x0: 'abc' is not a number") != std::string::npos,
+             not_number.status().message());
+
+  auto typo = Run(bj::object{{"with_lable", true}}, &model);
+  BOOST_REQUIRE(!typo.ok());
+  BOOST_TEST(typo.status().message().find("parameter 'with_lable' is not a parameter of this module") !=
+             std::string::npos);
+
+  auto format = Run(bj::object{{"output_format", "sparse"}}, &model);
+  BOOST_REQUIRE(!format.ok());
+  BOOST_TEST(format.status().message().find("use one of: dense") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
