@@ -146,6 +146,10 @@ StatusOr<StoredChunk> Spool::Read(const MessageKey& key, std::int32_t seq, std::
       }
       auto chunk = index_.GetChunk(message->id, seq);
       if (chunk.ok()) {
+        // The message row was read before the chunk: read it again, so a last chunk committed in
+        // between comes with its message's chunk count (they are written in one transaction).
+        message = index_.Get(key_digest);
+        if (!message.ok()) return message.status();
         auto bytes = ReadFile(path);
         if (bytes.ok()) {
           StoredChunk out;

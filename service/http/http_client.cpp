@@ -122,7 +122,12 @@ net::awaitable<beast::error_code> HttpClient::Impl::RoundTrip(Stream& stream, bh
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(options.max_response_bytes);
-  co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+  co_await bhttp::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+  if (ec) co_return ec;
+  // Beast reads at most the buffer's free capacity at a time: room for 64 KiB reads when the
+  // body is large, or it arrives in pieces the size of the header's buffer.
+  if (auto length = parser.content_length(); length && *length > 64 * 1024) buffer.reserve(buffer.size() + 64 * 1024);
+  if (!parser.is_done()) co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
   if (!ec) res = parser.release();
   co_return ec;
 }
@@ -139,7 +144,7 @@ net::awaitable<StatusOr<ClientResponse>> HttpClient::Impl::Exchange(ClientReques
   if (!req.body.empty() || req.method == "POST") msg.set(bhttp::field::content_type, req.content_type);
   for (const auto& [name, value] : req.headers) msg.set(name, value);
   msg.keep_alive(true);
-  msg.body() = req.body;
+  msg.body() = std::move(req.body);  // req is this call's own copy
   msg.prepare_payload();
 
   // A pooled connection may have been closed by the server while idle: on failure with a reused

@@ -241,6 +241,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     ReadBody();
   }
 
+  /// Beast reads at most the buffer's free capacity at a time, and a buffer sized by the header
+  /// stays small: a large body would arrive in 1.5 KiB reads. Give it 64 KiB (the most Beast reads
+  /// at once) for the body's duration.
+  void ReserveForBody(boost::optional<std::uint64_t> length) {
+    if (length && *length > kLargeBody) buffer_.reserve(buffer_.size() + kLargeBody);
+  }
+  static constexpr std::size_t kLargeBody = 64 * 1024;
+
   void ReadBody() {
     if (!policy_.spool_dir.empty()) {
       spool_path_ = policy_.spool_dir + "/" + RandomHex(12) + ".body";
@@ -255,6 +263,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         file_parser_.reset();
         return Respond(PlainError(500, "cannot store the request body on the server"), version_, false);
       }
+      ReserveForBody(file_parser_->content_length());
       beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(server_.options.streamed_body_timeout_s));
       bhttp::async_read(stream_, buffer_, *file_parser_, beast::bind_front_handler(&Session::OnBody, this->shared_from_this()));
       return;
@@ -262,6 +271,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     string_parser_.emplace(std::move(*header_parser_));
     header_parser_.reset();
     string_parser_->body_limit(policy_.limit);
+    ReserveForBody(string_parser_->content_length());
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(server_.options.idle_timeout_s));
     bhttp::async_read(stream_, buffer_, *string_parser_, beast::bind_front_handler(&Session::OnBody, this->shared_from_this()));
   }
@@ -277,6 +287,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       }
       return RefuseMalformed(ec);
     }
+    // An idle keep-alive connection keeps no large read buffer.
+    if (buffer_.capacity() > kLargeBody && buffer_.size() < 4096) buffer_.shrink_to_fit();
     HttpRequest req = std::move(pending_);
     if (file_parser_) {
       beast::error_code ignored;

@@ -21,6 +21,7 @@
 #include "tests/support/federation.hpp"
 #include "tests/support/job_checks.hpp"
 #include "tests/support/signed_calls.hpp"
+#include "tests/support/test_dirs.hpp"
 
 using namespace fedflow;
 using namespace fedflow::testing;
@@ -61,15 +62,6 @@ bj::object TrafficAt(Federation& f, const std::string& party, const std::string&
 std::int64_t Number(const bj::object& o, const char* key) {
   const bj::value* v = o.if_contains(key);
   return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-/// Files under a directory, recursively.
-std::size_t FilesUnder(const std::string& dir) {
-  std::size_t n = 0;
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return 0;
-  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) n += e.is_regular_file() ? 1 : 0;
-  return n;
 }
 
 /// The worker log of the job's only task at a party.
@@ -115,7 +107,7 @@ BOOST_AUTO_TEST_CASE(AGibibyteArrivesIntactAndTheServersStaySmall) {
   BOOST_TEST(Number(received, "received_bytes") == size, bj::serialize(received));
   BOOST_TEST(Number(received, "received_messages") == 1);
   // Released by the receiver, then the job's end removes whatever is left.
-  BOOST_TEST(FilesUnder(f.HomeOf("10000") + "/federation") == 0u);
+  BOOST_TEST(CountFilesUnder(f.HomeOf("10000") + "/federation") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(AReceivingServerKilledMidTransferLosesNothing) {
@@ -202,7 +194,7 @@ BOOST_AUTO_TEST_CASE(PushesOutsideTheRunningTaskAreRefusedAndNothingIsStored) {
     BOOST_TEST((res.status == 403 || res.status == 404), c.what << ": HTTP " << res.status << " " << res.body);
     BOOST_TEST(Has(res.body, c.reason), c.what << ": " << res.body);
   }
-  BOOST_TEST(FilesUnder(f.HomeOf("10000") + "/federation") == 0u);
+  BOOST_TEST(CountFilesUnder(f.HomeOf("10000") + "/federation") == 0u);
   BOOST_TEST(Number(TrafficAt(f, "10000", *job), "received_messages") == 0);
 
   // The same push from the right party for the current attempt is accepted (the refusals above
@@ -212,7 +204,7 @@ BOOST_AUTO_TEST_CASE(PushesOutsideTheRunningTaskAreRefusedAndNothingIsStored) {
   auto again = push("9999", key);
   BOOST_TEST(again.status == 200, again.body);
   BOOST_TEST(Number(TrafficAt(f, "10000", *job), "received_messages") == 1);
-  BOOST_TEST(FilesUnder(f.HomeOf("10000") + "/federation") == 1u);
+  BOOST_TEST(CountFilesUnder(f.HomeOf("10000") + "/federation") == 1u);
   {
     http::HttpClient client;
     const std::string other = "PAYLOAD";
@@ -227,10 +219,10 @@ BOOST_AUTO_TEST_CASE(PushesOutsideTheRunningTaskAreRefusedAndNothingIsStored) {
   BOOST_REQUIRE(stop.ok());
   BOOST_REQUIRE(f.WaitJobEnd("9999", *job, 60000).ok());
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (FilesUnder(f.HomeOf("10000") + "/federation") > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (CountFilesUnder(f.HomeOf("10000") + "/federation") > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  BOOST_TEST(FilesUnder(f.HomeOf("10000") + "/federation") == 0u);
+  BOOST_TEST(CountFilesUnder(f.HomeOf("10000") + "/federation") == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -32,4 +32,12 @@ void WriteFile(const std::string& path, const std::string& text) {
   out << text;
 }
 
+std::size_t CountFilesUnder(const std::string& dir) {
+  std::size_t n = 0;
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) n += e.is_regular_file() ? 1 : 0;
+  return n;
+}
+
 }  // namespace fedflow::testing

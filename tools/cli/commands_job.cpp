@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <iostream>
@@ -57,6 +58,30 @@ std::string ProgressLine(const bj::object& status) {
   return line;
 }
 
+/// " 40%" while a party's attempt runs, and its federation traffic once it has any: is it stuck
+/// or sending?
+std::string PartyActivity(const bj::object& party) {
+  auto number = [](const bj::object& o, const char* key) -> std::int64_t {
+    const bj::value* v = o.if_contains(key);
+    return v && v->is_int64() ? v->as_int64() : 0;
+  };
+  auto mb = [](std::int64_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.1fMB", static_cast<double>(bytes) / 1e6);
+    return std::string(buf);
+  };
+  std::string out;
+  const std::int64_t progress = number(party, "progress");
+  if (Field(party, "status") == "running" && progress > 0) out += " " + std::to_string(progress) + "%";
+  if (const bj::value* f = party.if_contains("federation"); f && f->is_object()) {
+    const std::int64_t sent = number(f->as_object(), "sent_bytes");
+    const std::int64_t received = number(f->as_object(), "received_bytes");
+    if (sent > 0) out += " sent " + mb(sent);
+    if (received > 0) out += " recv " + mb(received);
+  }
+  return out;
+}
+
 void PrintTasks(Context& ctx, const bj::object& status) {
   Table table({"TASK", "MODULE", "STATUS", "ATTEMPT", "PARTIES", "REASON"});
   for (const auto& t : status.at("tasks").as_array()) {
@@ -64,7 +89,8 @@ void PrintTasks(Context& ctx, const bj::object& status) {
     const auto& attempts = t.at("attempts").as_array();
     if (!attempts.empty()) {
       for (const auto& p : attempts.back().at("parties").as_array()) {
-        parties += (parties.empty() ? "" : " ") + Field(p, "role") + ":" + Field(p, "party_id") + "=" + Field(p, "status");
+        parties += (parties.empty() ? "" : " ") + Field(p, "role") + ":" + Field(p, "party_id") + "=" + Field(p, "status") +
+                   PartyActivity(p.as_object());
       }
     }
     table.Add({Field(t, "task_name"), Field(t, "module"), Field(t, "status"), Field(t, "attempt"), parties,
