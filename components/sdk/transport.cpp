@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <future>
 
 #include "components/sdk/sha256_stream.hpp"
 
@@ -147,23 +149,44 @@ Status Transport::RemoteStream(const ByteSource& source, const std::string& name
     }
     return Status::OK();
   };
+  // Several chunks travel at once (each hop works on one while the next is on the wire); the
+  // destination takes them in any order.
+  std::deque<std::future<Status>> in_flight;
+  Status failed = Status::OK();
+  auto settle_oldest = [&] {
+    Status s = in_flight.front().get();
+    in_flight.pop_front();
+    if (failed.ok() && !s.ok()) failed = s;
+  };
   std::string current;
   FEDFLOW_RETURN_IF_ERROR(fill(&current));
-  for (std::int32_t seq = 0;; ++seq) {
+  for (std::int32_t seq = 0; failed.ok(); ++seq) {
     // One chunk ahead: the last chunk must say it is the last.
     std::string next;
-    FEDFLOW_RETURN_IF_ERROR(fill(&next));
+    Status filled = fill(&next);
+    if (!filled.ok()) {
+      failed = filled;
+      break;
+    }
     const bool last = next.empty() && !more;
     if (!last && seq + 1 >= kMaxChunksPerMessage) {
-      return InvalidArgumentError("'" + name + "' needs more than " + std::to_string(kMaxChunksPerMessage) + " chunks");
+      failed = InvalidArgumentError("'" + name + "' needs more than " + std::to_string(kMaxChunksPerMessage) + " chunks");
+      break;
     }
     whole.Update(current);
     total += static_cast<std::int64_t>(current.size());
-    FEDFLOW_RETURN_IF_ERROR(
-        SendChunk(name, tag, to, seq, current, last ? seq + 1 : 0, total, last ? whole.FinishHex() : ""));
-    if (last) return Status::OK();
+    const std::int32_t chunks = last ? seq + 1 : 0;
+    std::string digest = last ? whole.FinishHex() : "";
+    if (in_flight.size() >= static_cast<std::size_t>(std::max(1, options_.chunks_in_flight))) settle_oldest();
+    in_flight.push_back(std::async(std::launch::async, [this, &name, &tag, &to, seq, piece = std::move(current), chunks,
+                                                        total, digest = std::move(digest)] {
+      return SendChunk(name, tag, to, seq, piece, chunks, total, digest);
+    }));
+    if (last) break;
     current = std::move(next);
   }
+  while (!in_flight.empty()) settle_oldest();
+  return failed;
 }
 
 Status Transport::Remote(const std::string& bytes, const std::string& name, const std::string& tag,

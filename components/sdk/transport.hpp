@@ -29,6 +29,8 @@ using ByteSink = std::function<Status(const std::string& piece)>;
 
 struct TransportOptions {
   std::size_t chunk_bytes = 4u << 20;
+  /// Chunks of one message sent at once.
+  int chunks_in_flight = 3;
   /// How long a send keeps retrying while a server on the way is down (it may be restarting).
   std::int64_t send_retry_ms = 600000;
   /// How long a get waits for a message before it fails (the attempt's own timeout still applies).

@@ -13,6 +13,8 @@
 #include "components/ml/evaluation/metrics.hpp"
 #include "components/ml/intersection/memory_channel.hpp"
 #include "components/ml/intersection/psi.hpp"
+#include "components/sdk/params.hpp"
+#include "components/sdk/transport.hpp"
 
 using namespace fedflow;
 using namespace fedflow::ml;
@@ -292,6 +294,42 @@ BOOST_AUTO_TEST_CASE(ErrorsNameTheParameterColumnAndRow) {
   auto format = Run(bj::object{{"output_format", "sparse"}}, &model);
   BOOST_REQUIRE(!format.ok());
   BOOST_TEST(format.status().message().find("use one of: dense") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Sdk)
+
+BOOST_AUTO_TEST_CASE(ListsAndNumericArraysRoundTripAndMalformedOnesAreRefused) {
+  const std::vector<std::string> items = {"", "a", std::string(300, 'x'), std::string("\0\1", 2)};
+  auto list = worker::DecodeList(worker::EncodeList(items));
+  BOOST_REQUIRE(list.ok());
+  BOOST_TEST((*list == items));
+  BOOST_TEST(worker::DecodeList(worker::EncodeList({})).value().empty());
+  std::string truncated = worker::EncodeList({"hello"});
+  truncated.pop_back();
+  BOOST_TEST(!worker::DecodeList(truncated).ok());
+  BOOST_TEST(!worker::DecodeList("\x01\x02").ok());
+
+  const std::vector<double> values = {0.0, -1.5, 3.141592653589793, 1e-300, -0.0};
+  auto doubles = worker::DecodeDoubles(worker::EncodeDoubles(values));
+  BOOST_REQUIRE(doubles.ok());
+  BOOST_TEST((*doubles == values));
+  BOOST_TEST(worker::EncodeDoubles({1.0}) == std::string("\0\0\0\0\0\0\xf0\x3f", 8));  // little-endian IEEE
+  BOOST_TEST(!worker::DecodeDoubles("1234567").ok());
+}
+
+BOOST_AUTO_TEST_CASE(ParameterErrorsNameTheParameterAndWhere) {
+  worker::Params p(bj::object{{"n", 5}, {"s", "x"}, {"b", "yes"}, {"o", 1}}, "component c_0 at host:10000");
+  BOOST_TEST(p.Int("n", 0, 0, 10).value() == 5);
+  BOOST_TEST(p.Int("missing", 7, 0, 10).value() == 7);
+  auto range = p.Int("n", 0, 0, 3);
+  BOOST_TEST(range.status().message() == "component c_0 at host:10000: parameter 'n' is 5; it must be between 0 and 3");
+  BOOST_TEST(p.Bool("b", false).status().message() == "component c_0 at host:10000: parameter 'b' must be true or false");
+  BOOST_TEST(p.Choice("s", "a", {"a", "b"}).status().message().find("is 'x'; use one of: a, b") != std::string::npos);
+  BOOST_TEST(p.Object("o").status().message().find("parameter 'o' must be an object") != std::string::npos);
+  BOOST_TEST(p.CheckKnown({"n", "s", "b"}).message().find("parameter 'o' is not a parameter of this module") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
