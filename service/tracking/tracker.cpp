@@ -70,7 +70,9 @@ std::int64_t TimestampMs(const bj::value* v, std::int64_t fallback) {
 
 /// `path` inside the attempt's directory, or why not.
 StatusOr<std::string> InsideAttempt(const orm::TaskAttemptRow& a, const std::string& path) {
-  if (a.workdir.empty()) return FailedPreconditionError("the attempt has no directory");
+  // The executor records the directory just after the worker starts: a fast worker may ask first.
+  // Unavailable makes it retry (workers retry 5xx answers).
+  if (a.workdir.empty()) return UnavailableError("the attempt's launch is still being recorded; retry");
   fs::path p(path);
   if (p.is_relative()) p = fs::path(a.workdir) / p;
   std::string abs = p.lexically_normal().string();

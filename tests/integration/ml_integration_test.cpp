@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 
@@ -31,11 +32,12 @@ std::string ReadText(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-/// Guest 9999 and host 10000 with the breast tables uploaded, real components.
+/// Guest 9999 and host 10000 with the breast tables uploaded, real components; a third server
+/// (10001) takes no part.
 std::unique_ptr<Federation> StartWithBreast(const std::string& name) {
   FederationOptions options;
   options.real_components = true;
-  auto started = Federation::Start(name, {{"9999"}, {"10000"}}, options);
+  auto started = Federation::Start(name, {{"9999"}, {"10000"}, {"10001"}}, options);
   BOOST_REQUIRE_MESSAGE(started.ok(), started.status().ToString());
   std::unique_ptr<Federation> f = std::move(started).value();
   for (const auto& [party, table] : {std::pair<std::string, std::string>{"9999", "breast_hetero_guest"},
@@ -74,6 +76,15 @@ bj::object MetricAt(Federation& f, const std::string& party, const std::string& 
   return points;
 }
 
+/// The schema of a task's data output at a party.
+bj::object OutputSchema(Federation& f, const std::string& party, const std::string& role, const std::string& job,
+                        const std::string& task) {
+  auto r = f.Call(party, "GET", "/v2/output/data/table",
+                  bj::object{{"job_id", job}, {"role", role}, {"party_id", party}, {"task_name", task}});
+  BOOST_REQUIRE(r.ok() && r->http_status == 200 && r->data().is_array() && !r->data().as_array().empty());
+  return r->data().as_array()[0].at("schema").as_object();
+}
+
 /// The row count of a task's data output at a party (-1 when it has none).
 std::int64_t OutputCount(Federation& f, const std::string& party, const std::string& role, const std::string& job,
                          const std::string& task) {
@@ -93,10 +104,14 @@ double Number(const bj::object& o, const std::string& key) {
   return v->is_double() ? v->as_double() : static_cast<double>(v->as_int64());
 }
 
-/// The example's conf with `edit` applied to its intersect_0 common parameters.
-std::string EditedConf(const std::function<void(bj::object&)>& edit, bool with_arbiter) {
+/// The example's conf with `edit` applied to its intersect_0 common parameters (and the guest's
+/// label declared when `guest_label`).
+std::string EditedConf(const std::function<void(bj::object&)>& edit, bool with_arbiter, bool guest_label = false) {
   bj::value conf = bj::parse(ReadText(kV1 + "test_intersect_job_rsa_conf.json"));
   edit(conf.at("component_parameters").at("common").at("intersect_0").as_object());
+  if (guest_label) {
+    conf.at("component_parameters").at("role").at("guest").at("0").at("data_transform_0").as_object()["with_label"] = true;
+  }
   if (with_arbiter) conf.at("role").as_object()["arbiter"] = bj::array{10000};
   return bj::serialize(conf);
 }
@@ -140,11 +155,17 @@ BOOST_AUTO_TEST_CASE(FateIntersectionExampleRunsUnchangedWithRsaAndWithEcdh) {
                                       p["sync_intersect_ids"] = true;
                                       p["only_output_key"] = false;
                                       p.erase("rsa_params");
-                                    }, true));
+                                    }, true, true));
   BOOST_TEST(Number(MetricAt(*f, "9999", "guest", ecdh, "intersect_0", "train", "intersection"), "intersect_count") == 569);
   BOOST_TEST(Number(MetricAt(*f, "10000", "host", ecdh, "intersect_0", "train", "intersection"), "intersect_count") == 569);
   BOOST_TEST(OutputCount(*f, "9999", "guest", ecdh, "intersect_0") == 569);
   BOOST_TEST(OutputCount(*f, "10000", "host", ecdh, "intersect_0") == 569);
+  // Ready for training and evaluation downstream: id and label declared at the guest, features numeric.
+  bj::object schema = OutputSchema(*f, "9999", "guest", ecdh, "intersect_0");
+  BOOST_TEST(std::string(schema.at("id_column").as_string()) == "id");
+  BOOST_TEST(std::string(schema.at("label_column").as_string()) == "y");
+  BOOST_TEST(schema.at("header").as_array().size() == 12u);  // id, y, x0..x9
+  BOOST_TEST(std::string(OutputSchema(*f, "10000", "host", ecdh, "intersect_0").at("label_column").as_string()).empty());
   // Nothing ran at the arbiter: the manifest says these modules do not.
   for (const auto& t : f->LocalTasks("10000", ecdh)) BOOST_TEST(std::string(t.at("role").as_string()) == "host");
 
