@@ -6,6 +6,7 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <thread>
 
 #include "components/sdk/sha256_stream.hpp"
 
@@ -131,9 +132,16 @@ Status Transport::SendChunk(const std::string& name, const std::string& tag, con
   if (chunks > 0) {
     query += "&" + Query({{"chunks", std::to_string(chunks)}, {"total_bytes", std::to_string(total)}, {"digest", digest}});
   }
-  // Retried while a server on the way is down; a chunk sent twice is accepted once.
-  WorkerReply reply = session_.Call("POST", "/v2/worker/federation/send?" + query, piece, options_.send_retry_ms,
-                                    120000, "application/octet-stream");
+  // Retried while a server on the way is down; a chunk sent twice is accepted once. A full spool
+  // at the destination (429) is back-pressure: wait for its receiver to take messages.
+  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.send_retry_ms);
+  WorkerReply reply;
+  for (;;) {
+    reply = session_.Call("POST", "/v2/worker/federation/send?" + query, piece, options_.send_retry_ms, 120000,
+                          "application/octet-stream");
+    if (reply.status != 429 || SteadyClock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
   if (reply.status == 200) return Status::OK();
   return Refused("sending '" + name + "' (" + tag + ") chunk " + std::to_string(seq) + " to " + to.Describe(), reply);
 }

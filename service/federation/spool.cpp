@@ -97,6 +97,12 @@ StatusOr<StoreOutcome> Spool::Store(const MessageKey& key, const ChunkInfo& chun
   if (seen.status().code() != StatusCode::kNotFound) return seen.status();
   if (message.state == "taken") return StoreOutcome{};
 
+  // A message larger than the quota can never fit (it is released only once whole): refuse it for
+  // good. A job whose other messages fill the quota gets ResourceExhausted, which senders retry.
+  if (message.received_bytes + static_cast<std::int64_t>(bytes.size()) > quota_) {
+    return FailedPreconditionError(key.Describe() + " is larger than the spool quota of " + std::to_string(quota_) +
+                                   " bytes per job at this party (federation.job_spool_quota_bytes)");
+  }
   FEDFLOW_ASSIGN_OR_RETURN(std::int64_t pending, index_.PendingBytesOfJob(key.job_id));
   if (pending + static_cast<std::int64_t>(bytes.size()) > quota_) {
     return ResourceExhaustedError("job " + key.job_id + " already has " + std::to_string(pending) +

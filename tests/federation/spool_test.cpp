@@ -123,9 +123,15 @@ BOOST_AUTO_TEST_CASE(ChunksAreStoredOnceConflictsAndQuotaAreRefused) {
   BOOST_TEST(!again->stored);
   auto other = f.spool->Store(Key(), Chunk(0, "54321"), "54321");
   BOOST_TEST(other.status().code() == StatusCode::kAlreadyExists);
-  auto over = f.spool->Store(Key(), Chunk(1, "123456"), "123456");
-  BOOST_TEST(over.status().code() == StatusCode::kResourceExhausted);
-  BOOST_TEST(over.status().message().find("federation.job_spool_quota_bytes") != std::string::npos);
+  // Another message that would pass the job's quota: wait (senders retry this one).
+  auto full = f.spool->Store(Key("y"), Chunk(0, "123456"), "123456");
+  BOOST_TEST(full.status().code() == StatusCode::kResourceExhausted);
+  BOOST_TEST(full.status().message().find("federation.job_spool_quota_bytes") != std::string::npos);
+  // A message that is itself larger than the quota can never fit: refused for good.
+  auto too_large = f.spool->Store(Key(), Chunk(1, "123456"), "123456");
+  BOOST_TEST(too_large.status().code() == StatusCode::kFailedPrecondition);
+  BOOST_TEST(too_large.status().message().find("larger than the spool quota of 10 bytes") != std::string::npos,
+             too_large.status().message());
   BOOST_TEST(testing::CountFilesUnder(f.dir + "/federation") == 1u);
 }
 
