@@ -121,14 +121,14 @@ std::vector<PartyRef> Transport::PartiesOf(const std::string& role) const {
 }
 
 Status Transport::SendChunk(const std::string& name, const std::string& tag, const PartyRef& to, std::int32_t seq,
-                            const std::string& piece, std::int32_t chunks, std::int64_t total,
-                            const std::string& digest) {
+                            const std::string& piece, const std::string& chunk_digest, std::int32_t chunks,
+                            std::int64_t total, const std::string& digest) {
   std::string query = Query({{"name", name},
                              {"tag", tag},
                              {"dst_role", to.role},
                              {"dst_party_id", to.party_id},
                              {"seq", std::to_string(seq)},
-                             {"chunk_digest", Sha256HexOf(piece)}});
+                             {"chunk_digest", chunk_digest}});
   if (chunks > 0) {
     query += "&" + Query({{"chunks", std::to_string(chunks)}, {"total_bytes", std::to_string(total)}, {"digest", digest}});
   }
@@ -148,6 +148,7 @@ Status Transport::SendChunk(const std::string& name, const std::string& tag, con
 
 Status Transport::RemoteStream(const ByteSource& source, const std::string& name, const std::string& tag,
                                const PartyRef& to) {
+  // The object's digest covers its chunks' digests in order: each byte is hashed once here.
   Sha256Stream whole;
   std::int64_t total = 0;
   bool more = true;
@@ -181,14 +182,16 @@ Status Transport::RemoteStream(const ByteSource& source, const std::string& name
       failed = InvalidArgumentError("'" + name + "' needs more than " + std::to_string(kMaxChunksPerMessage) + " chunks");
       break;
     }
-    whole.Update(current);
+    std::string chunk_digest = Sha256HexOf(current);
+    whole.Update(chunk_digest);
     total += static_cast<std::int64_t>(current.size());
     const std::int32_t chunks = last ? seq + 1 : 0;
     std::string digest = last ? whole.FinishHex() : "";
     if (in_flight.size() >= static_cast<std::size_t>(std::max(1, options_.chunks_in_flight))) settle_oldest();
-    in_flight.push_back(std::async(std::launch::async, [this, &name, &tag, &to, seq, piece = std::move(current), chunks,
-                                                        total, digest = std::move(digest)] {
-      return SendChunk(name, tag, to, seq, piece, chunks, total, digest);
+    in_flight.push_back(std::async(std::launch::async, [this, &name, &tag, &to, seq, piece = std::move(current),
+                                                        chunk_digest = std::move(chunk_digest), chunks, total,
+                                                        digest = std::move(digest)] {
+      return SendChunk(name, tag, to, seq, piece, chunk_digest, chunks, total, digest);
     }));
     if (last) break;
     current = std::move(next);
@@ -220,30 +223,44 @@ StatusOr<std::int64_t> Transport::GetStream(const std::string& name, const std::
   std::int64_t total = 0;
   std::int32_t chunks = 0;
   std::string digest;
-  for (std::int32_t seq = 0; chunks == 0 || seq < chunks;) {
+  auto fetch = [&](std::int32_t seq) {
     const std::string query = Query({{"name", name},
                                      {"tag", tag},
                                      {"src_role", from.role},
                                      {"src_party_id", from.party_id},
                                      {"seq", std::to_string(seq)},
                                      {"wait_ms", "20000"}});
-    WorkerReply reply = session_.Call("GET", "/v2/worker/federation/receive?" + query, "", options_.send_retry_ms, 60000);
+    return std::async(std::launch::async, [this, query] {
+      return session_.Call("GET", "/v2/worker/federation/receive?" + query, "", options_.send_retry_ms, 60000);
+    });
+  };
+  // The next chunk is asked for while this one is checked and handed on. A chunk without the
+  // message's chunk count is not the last (the last one's arrival sets the count), so the next
+  // one exists.
+  std::future<WorkerReply> next = fetch(0);
+  for (std::int32_t seq = 0; chunks == 0 || seq < chunks;) {
+    WorkerReply reply = next.get();
     if (reply.status == 204) {
       if (SteadyClock::now() > deadline) {
         return DeadlineExceededError(what + " did not arrive within " + std::to_string(options_.get_timeout_ms / 1000) + " s");
       }
+      next = fetch(seq);
       continue;
     }
     if (reply.status != 200) return Refused("receiving " + what, reply);
-    if (Sha256HexOf(reply.body) != HeaderOf(reply, "x-fedflow-chunk-digest")) {
+    const std::string announced = HeaderOf(reply, "x-fedflow-chunks");
+    const std::int32_t known_chunks =
+        announced.empty() ? 0 : static_cast<std::int32_t>(std::strtol(announced.c_str(), nullptr, 10));
+    if (known_chunks == 0 || seq + 1 < known_chunks) next = fetch(seq + 1);
+    const std::string chunk_digest = Sha256HexOf(reply.body);
+    if (chunk_digest != HeaderOf(reply, "x-fedflow-chunk-digest")) {
       return InternalError(what + ": chunk " + std::to_string(seq) + " does not match its digest");
     }
-    const std::string chunk_count = HeaderOf(reply, "x-fedflow-chunks");
-    if (!chunk_count.empty() && chunk_count != "0") {
-      chunks = static_cast<std::int32_t>(std::strtol(chunk_count.c_str(), nullptr, 10));
+    if (known_chunks > 0) {
+      chunks = known_chunks;
       digest = HeaderOf(reply, "x-fedflow-digest");
     }
-    whole.Update(reply.body);
+    whole.Update(chunk_digest);
     total += static_cast<std::int64_t>(reply.body.size());
     FEDFLOW_RETURN_IF_ERROR(sink(reply.body));
     ++seq;

@@ -2,7 +2,8 @@
 // Cross-party transport for components, modelled on FATE's federation API: Remote(obj, name, tag,
 // parties) and Get(name, tag, parties). A message goes worker -> this party's server -> the
 // destination party's server (site-signed interconnect) -> the destination worker, in chunks of
-// at most 4 MiB, each with its SHA-256 and the whole object's digest with the last one. Objects
+// at most 4 MiB, each with its SHA-256 and, with the last one, the object's digest (the SHA-256 of
+// its chunks' hex digests in order, so every byte is hashed once per end). Objects
 // can be streamed from and to files, so neither the worker nor a server holds a large one whole.
 
 #include <cstdint>
@@ -86,7 +87,8 @@ class Transport final {
 
  private:
   Status SendChunk(const std::string& name, const std::string& tag, const PartyRef& to, std::int32_t seq,
-                   const std::string& piece, std::int32_t chunks, std::int64_t total, const std::string& digest);
+                   const std::string& piece, const std::string& chunk_digest, std::int32_t chunks, std::int64_t total,
+                   const std::string& digest);
 
   WorkerSession& session_;
   TransportOptions options_;

@@ -34,8 +34,9 @@ std::string UrlEncode(const std::string& value) { return http::PercentEncode(val
 
 StatusOr<std::unique_ptr<WorkerSession>> WorkerSession::Open(const std::string& config_path) {
   // Transport chunks are 4 MiB: keep such buffers in the heap for reuse instead of a fresh mmap
-  // (page faults and zeroing) for each one.
+  // (page faults and zeroing) for each one, and do not hand them back to the kernel when freed.
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 32 << 20);
   std::ifstream in(config_path);
   if (!in) return NotFoundError("cannot read task configuration " + config_path);
   std::stringstream text;
@@ -75,7 +76,7 @@ std::string WorkerSession::Describe() const {
          " party=" + StringOf(config_, "party_id");
 }
 
-WorkerReply WorkerSession::Call(const std::string& method, const std::string& target, std::string body,
+WorkerReply WorkerSession::Call(const std::string& method, const std::string& target, const std::string& body,
                                 std::int64_t retry_ms, std::int64_t timeout_ms, const std::string& content_type) {
   http::ClientRequest r;
   r.method = method;
@@ -83,7 +84,7 @@ WorkerReply WorkerSession::Call(const std::string& method, const std::string& ta
   r.port = port_;
   r.tls = tls_;
   r.target = target;
-  r.body = std::move(body);
+  r.body_ref = &body;  // the call is synchronous: the caller's bytes are sent as they are
   r.timeout_ms = timeout_ms;
   r.content_type = content_type;
   r.headers.emplace_back("X-Fedflow-Task-Token", token_);

@@ -46,7 +46,7 @@ class WorkerSession final {
   WorkerReply Post(const std::string& path, const boost::json::object& body);
   /// Any call (`target` with its query), retried while the server is unreachable or answers 5xx
   /// for up to `retry_ms`.
-  WorkerReply Call(const std::string& method, const std::string& target, std::string body, std::int64_t retry_ms,
+  WorkerReply Call(const std::string& method, const std::string& target, const std::string& body, std::int64_t retry_ms,
                    std::int64_t timeout_ms = 30000, const std::string& content_type = "application/json");
   /// GET with `query` already encoded ("a=1&b=2"); retried like Post.
   WorkerReply Get(const std::string& path, const std::string& query);

@@ -54,7 +54,9 @@ StatusOr<federation::ChunkInfo> ChunkOf(const HttpRequest& req) {
 
 void RegisterFederationRoutes(http::Router& router, partner::JobParticipant& p, federation::FederationService& fed) {
   const std::string token = "header X-Fedflow-Task-Token; ";
-  const std::string chunk = "seq, chunk_digest (SHA-256 hex); with the last chunk: chunks, total_bytes, digest";
+  const std::string chunk =
+      "seq, chunk_digest (SHA-256 hex); with the last chunk: chunks, total_bytes, digest (SHA-256 of the chunk "
+      "digests' hex in order)";
 
   http::RouteDoc send{"worker",
                       "Send one chunk of a message to a worker of another party (or another role here); "
@@ -121,7 +123,11 @@ void RegisterFederationRoutes(http::Router& router, partner::JobParticipant& p, 
                federation::ChunkInfo c;
                Status parsed = federation::FromQuery(req.query, &key, &c);
                if (!parsed.ok()) return JsonError(parsed);
-               Status accepted = fed.Accept(req.Header("x-fedflow-src-party"), key, c, req.body);
+               // A signed call's body digest was checked with its signature; an in-process call
+               // (a worker here to another role here) is hashed here.
+               std::string checked;
+               if (!req.internal && fed.bodies_signed()) checked = req.Header("x-fedflow-body-sha256");
+               Status accepted = fed.Accept(req.Header("x-fedflow-src-party"), key, c, req.body, checked);
                return accepted.ok() ? JsonOk() : JsonError(accepted);
              });
 }

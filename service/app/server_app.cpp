@@ -328,8 +328,12 @@ Status ServerApp::Start() {
   if (s.site_signer) {
     security::SiteSigner* site_signer = s.site_signer.get();
     signer = [site_signer](const std::string& method, const std::string& path, const std::string& body,
-                           std::vector<std::pair<std::string, std::string>>* headers) {
-      site_signer->Sign(method, path, body, headers);
+                           const std::string& body_sha256, std::vector<std::pair<std::string, std::string>>* headers) {
+      if (body_sha256.empty()) {
+        site_signer->Sign(method, path, body, headers);
+      } else {
+        site_signer->SignDigest(method, path, body_sha256, headers);
+      }
     };
   }
   s.party_client = std::make_unique<interconnect::HttpPartyClient>(
@@ -417,6 +421,7 @@ Status ServerApp::Start() {
   fd.spec_of = [participant](const std::string& job_id) { return participant->SpecOf(job_id); };
   fd.spool = s.spool.get();
   fd.relay = s.relay.get();
+  fd.bodies_signed = s.site_verifier != nullptr;
   s.federation = std::make_unique<federation::FederationService>(std::move(fd));
 
   sched::SchedulerOptions so;

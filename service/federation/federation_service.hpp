@@ -36,6 +36,9 @@ struct FederationDeps {
   std::function<StatusOr<std::shared_ptr<const JobSpec>>(const std::string& job_id)> spec_of;
   Spool* spool = nullptr;
   MessageRelay* relay = nullptr;
+  /// Interconnect requests are site-signed and their signature checked before the route: the
+  /// signed X-Fedflow-Body-Sha256 is then the body's verified digest.
+  bool bodies_signed = false;
 };
 
 /// Longest a receiver's request waits for a chunk before it asks again.
@@ -49,8 +52,12 @@ class FederationService final {
   /// A chunk from the worker of `from` (a running attempt here) to `to`: checked and relayed.
   Status Send(const orm::TaskAttemptRow& from, const Peer& to, const ChunkInfo& chunk, const std::string& bytes);
   /// A chunk that `sender_party` relays for a worker here: checked, stored, counted.
+  /// `checked_sha256`: the bytes' digest when already verified (the request's signature check
+  /// covered it); empty: Accept hashes the bytes.
   Status Accept(const std::string& sender_party, const MessageKey& key, const ChunkInfo& chunk,
-                const std::string& bytes);
+                const std::string& bytes, const std::string& checked_sha256);
+  /// Whether the request guard verified the signed body digest of interconnect requests.
+  bool bodies_signed() const { return d_.bodies_signed; }
   /// Chunk `seq` of the message `from` sent to the worker of `to`, waiting up to `wait_ms`.
   StatusOr<StoredChunk> Receive(const orm::TaskAttemptRow& to, const Peer& from, std::int32_t seq,
                                 std::int64_t wait_ms);

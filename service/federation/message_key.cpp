@@ -76,7 +76,7 @@ Status ChunkInfo::Check() const {
   if (seq < 0 || seq >= kMaxChunks) return Bad("seq", "must be between 0 and " + std::to_string(kMaxChunks - 1));
   if (chunks < 0 || chunks > kMaxChunks) return Bad("chunks", "must be between 0 and " + std::to_string(kMaxChunks));
   if (chunks > 0 && seq != chunks - 1) return Bad("chunks", "is given only with the last chunk (seq = chunks - 1)");
-  if (chunks > 0 && !IsSha256Hex(digest)) return Bad("digest", "must be the object's SHA-256 in lower-case hex");
+  if (chunks > 0 && !IsSha256Hex(digest)) return Bad("digest", "must be the object's digest (SHA-256 of its chunk digests) in lower-case hex");
   if (total_bytes < 0) return Bad("total_bytes", "must not be negative");
   if (!IsSha256Hex(chunk_digest)) return Bad("chunk_digest", "must be the chunk's SHA-256 in lower-case hex");
   return Status::OK();

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -88,7 +89,7 @@ StatusOr<StoreOutcome> Spool::Store(const MessageKey& key, const ChunkInfo& chun
                                 " was received before with other bytes");
     }
     // A retry: the receiver may still need the file if a crash came between the index and it.
-    if (message.state != "taken" && !fs::exists(path)) {
+    if (message.state != "taken" && !Consumed(dir, chunk.seq) && !fs::exists(path)) {
       FEDFLOW_RETURN_IF_ERROR(files::MakePrivateDirectories(dir));
       FEDFLOW_RETURN_IF_ERROR(WriteChunkFile(path, bytes));
     }
@@ -138,6 +139,7 @@ StatusOr<StoreOutcome> Spool::Store(const MessageKey& key, const ChunkInfo& chun
 StatusOr<StoredChunk> Spool::Read(const MessageKey& key, std::int32_t seq, std::int64_t wait_ms) {
   const std::string key_digest = key.Digest();
   const std::string path = (fs::path(MessageDir(key)) / std::to_string(seq)).string();
+  if (seq > 0) DropConsumedChunk(key, seq - 1);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
   for (;;) {
     std::uint64_t seen_arrivals;
@@ -182,12 +184,37 @@ StatusOr<StoredChunk> Spool::Read(const MessageKey& key, std::int32_t seq, std::
   }
 }
 
+bool Spool::Consumed(const std::string& dir, std::int32_t seq) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = consumed_below_.find(dir);
+  return it != consumed_below_.end() && seq < it->second;
+}
+
+void Spool::DropConsumedChunk(const MessageKey& key, std::int32_t seq) {
+  // The file goes, its row stays: a late retry of the chunk is still recognised. (After a restart
+  // such a retry writes the file again; the release removes it.)
+  const std::string dir = MessageDir(key);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::int32_t& below = consumed_below_[dir];
+    below = std::max(below, seq + 1);
+  }
+  const std::string path = (fs::path(dir) / std::to_string(seq)).string();
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    log::Get("federation")->warn("job_id={} cannot remove {}: {}", key.job_id, path, std::strerror(errno));
+  }
+}
+
 Status Spool::Release(const MessageKey& key) {
   FEDFLOW_ASSIGN_OR_RETURN(orm::FedMessageRow message, index_.Get(key.Digest()));
   if (message.state != "complete" && message.state != "taken") {
     return FailedPreconditionError(key.Describe() + " has not been received completely");
   }
   FEDFLOW_RETURN_IF_ERROR(index_.MarkTaken(message.id, clock_.NowMs()));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    consumed_below_.erase(MessageDir(key));
+  }
   std::error_code ec;
   fs::remove_all(MessageDir(key), ec);
   if (ec) log::Get("federation")->warn("job_id={} cannot remove {}: {}", key.job_id, MessageDir(key), ec.message());
@@ -197,6 +224,14 @@ Status Spool::Release(const MessageKey& key) {
 Status Spool::ForgetJob(const std::string& job_id) {
   if (!IsJobId(job_id)) return InvalidArgumentError("not a job id: " + job_id);
   FEDFLOW_RETURN_IF_ERROR(index_.DeleteJob(job_id).status());
+  {
+    // Message directories are <dir>/<job_id>/<key digest>.
+    const std::string prefix = (fs::path(dir_) / job_id).string() + "/";
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = consumed_below_.lower_bound(prefix); it != consumed_below_.end() && it->first.rfind(prefix, 0) == 0;) {
+      it = consumed_below_.erase(it);
+    }
+  }
   std::error_code ec;
   fs::remove_all(fs::path(dir_) / job_id, ec);
   if (ec) return InternalError("cannot remove the spool of job " + job_id + ": " + ec.message());

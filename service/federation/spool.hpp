@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -42,6 +43,8 @@ class Spool final {
   StatusOr<StoreOutcome> Store(const MessageKey& key, const ChunkInfo& chunk, const std::string& bytes);
   /// Chunk `seq` of `key`'s message, waiting up to `wait_ms` for it; DeadlineExceeded when it has
   /// not arrived by then (the receiver asks again); FailedPrecondition once the message was taken.
+  /// A receiver reads in order, so asking for `seq` says it holds `seq - 1`: that file goes now
+  /// (the spool's pages are reused while a large message streams through, not grown by its size).
   StatusOr<StoredChunk> Read(const MessageKey& key, std::int32_t seq, std::int64_t wait_ms);
   /// The receiver has the whole message: its files go; its rows stay, so late retries of its
   /// chunks are still recognised.
@@ -57,6 +60,10 @@ class Spool final {
  private:
   std::string MessageDir(const MessageKey& key) const;
   Status WriteChunkFile(const std::string& path, const std::string& bytes) const;
+  /// Chunk `seq` of `key` is at its receiver: its file goes, and a late retry does not write it again.
+  void DropConsumedChunk(const MessageKey& key, std::int32_t seq);
+  /// Whether chunk `seq` of the message in `dir` was dropped as consumed (since this process started).
+  bool Consumed(const std::string& dir, std::int32_t seq);
 
   const std::string dir_;
   orm::FederationRepository& index_;
@@ -65,6 +72,8 @@ class Spool final {
   std::mutex mutex_;
   std::condition_variable arrived_;
   std::uint64_t arrivals_ = 0;  ///< bumped by every stored chunk (guarded by mutex_)
+  /// Message directory -> the chunks below this seq are at the receiver (guarded by mutex_).
+  std::map<std::string, std::int32_t> consumed_below_;
   bool shutdown_ = false;
 };
 

@@ -20,6 +20,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "service/http/append_body.hpp"
+
 namespace fedflow::http {
 
 namespace net = boost::asio;
@@ -80,8 +82,8 @@ struct HttpClient::Impl {
   net::awaitable<StatusOr<ClientResponse>> Exchange(ClientRequest req);
   net::awaitable<beast::error_code> Connect(Connection& c, const ClientRequest& req);
   template <typename Stream>
-  net::awaitable<beast::error_code> RoundTrip(Stream& stream, bhttp::request<bhttp::string_body>& msg,
-                                              bhttp::response<bhttp::string_body>& res);
+  net::awaitable<beast::error_code> RoundTrip(Stream& stream, bhttp::request<bhttp::span_body<const char>>& msg,
+                                              bhttp::response<AppendStringBody>& res);
 };
 
 net::awaitable<beast::error_code> HttpClient::Impl::Connect(Connection& c, const ClientRequest& req) {
@@ -114,13 +116,14 @@ net::awaitable<beast::error_code> HttpClient::Impl::Connect(Connection& c, const
 }
 
 template <typename Stream>
-net::awaitable<beast::error_code> HttpClient::Impl::RoundTrip(Stream& stream, bhttp::request<bhttp::string_body>& msg,
-                                                              bhttp::response<bhttp::string_body>& res) {
+net::awaitable<beast::error_code> HttpClient::Impl::RoundTrip(Stream& stream,
+                                                              bhttp::request<bhttp::span_body<const char>>& msg,
+                                                              bhttp::response<AppendStringBody>& res) {
   beast::error_code ec;
   co_await bhttp::async_write(stream, msg, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return ec;
   beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::string_body> parser;
+  bhttp::response_parser<AppendStringBody> parser;
   parser.body_limit(options.max_response_bytes);
   co_await bhttp::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return ec;
@@ -135,16 +138,18 @@ net::awaitable<beast::error_code> HttpClient::Impl::RoundTrip(Stream& stream, bh
 net::awaitable<StatusOr<ClientResponse>> HttpClient::Impl::Exchange(ClientRequest req) {
   const std::string key = (req.tls ? "https://" : "http://") + req.host + ":" + std::to_string(req.port);
   const std::string where = req.host + ":" + std::to_string(req.port);
-  bhttp::request<bhttp::string_body> msg;
+  bhttp::request<bhttp::span_body<const char>> msg;
   msg.method_string(req.method);
   msg.target(req.target);
   msg.version(11);
   msg.set(bhttp::field::host, req.host);
   msg.set(bhttp::field::user_agent, "fedflow");
-  if (!req.body.empty() || req.method == "POST") msg.set(bhttp::field::content_type, req.content_type);
+  // The bytes stay where they are: this call's own copy, or the synchronous caller's.
+  const std::string& payload = req.body_ref ? *req.body_ref : req.body;
+  if (!payload.empty() || req.method == "POST") msg.set(bhttp::field::content_type, req.content_type);
   for (const auto& [name, value] : req.headers) msg.set(name, value);
   msg.keep_alive(true);
-  msg.body() = std::move(req.body);  // req is this call's own copy
+  msg.body() = bhttp::span_body<const char>::value_type(payload.data(), payload.size());
   msg.prepare_payload();
 
   // A pooled connection may have been closed by the server while idle: on failure with a reused
@@ -165,7 +170,7 @@ net::awaitable<StatusOr<ClientResponse>> HttpClient::Impl::Exchange(ClientReques
       }
     }
     conn->lowest().expires_after(std::chrono::milliseconds(req.timeout_ms));
-    bhttp::response<bhttp::string_body> res;
+    bhttp::response<AppendStringBody> res;
     if (conn->tls) {
       ec = co_await RoundTrip(*conn->tls, msg, res);
     } else {

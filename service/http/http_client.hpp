@@ -24,6 +24,9 @@ struct ClientRequest {
   std::string target = "/";  ///< path and query, already encoded
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// Instead of `body`: bytes the caller keeps alive and unchanged until the call has completed
+  /// (for Call, and CallFuture when the future is waited for), so large bodies are not copied.
+  const std::string* body_ref = nullptr;
   std::string content_type = "application/json";
   std::int64_t timeout_ms = 10000;  ///< whole exchange (connect + write + read)
 };

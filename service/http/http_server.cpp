@@ -19,6 +19,7 @@
 
 #include "base/ids.hpp"
 #include "base/log.hpp"
+#include "service/http/append_body.hpp"
 #include "service/http/target.hpp"
 
 namespace fedflow::http {
@@ -407,7 +408,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> string_parser_;
+  std::optional<bhttp::request_parser<AppendStringBody>> string_parser_;
   std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
   HttpRequest pending_;    ///< the request whose header was read, while its body arrives
   BodyPolicy policy_;
@@ -433,6 +434,10 @@ void HttpServer::Impl::Accept() {
   acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (stopped) return;
     if (!ec) {
+      // A TLS answer leaves in several records: with Nagle on, the last one waits for the
+      // client's delayed ACK (about 40 ms per call).
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       if (tls_ctx) {
         Launch<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket));
       } else {

@@ -17,19 +17,24 @@ HttpPartyClient::HttpPartyClient(HttpPartyClientOptions options, http::HttpClien
                                  RequestSigner signer)
     : options_(std::move(options)), client_(client), local_(std::move(local)), signer_(std::move(signer)) {}
 
-http::ClientRequest HttpPartyClient::BuildRequest(const PartyCommand& c, const PartyAddress& address) const {
+http::ClientRequest HttpPartyClient::BuildRequest(const PartyCommand& c, const PartyAddress& address,
+                                                  bool borrow_body) const {
   http::ClientRequest req;
   req.method = "POST";
   req.host = address.host;
   req.port = address.port;
   req.tls = address.tls;
   req.target = c.path;
-  req.body = c.body;
+  if (borrow_body) {
+    req.body_ref = &c.body;
+  } else {
+    req.body = c.body;
+  }
   req.content_type = c.content_type;
   req.timeout_ms = options_.timeout_ms;
   req.headers.emplace_back("X-Fedflow-Src-Party", options_.self_party_id);
   if (!c.command_key.empty()) req.headers.emplace_back("X-Fedflow-Command-Id", c.command_key);
-  if (signer_) signer_("POST", c.path, c.body, &req.headers);
+  if (signer_) signer_("POST", c.path, c.body, c.body_sha256, &req.headers);
   return req;
 }
 
@@ -69,7 +74,8 @@ std::vector<PartyReply> HttpPartyClient::Send(const std::vector<PartyCommand>& c
         replies[i].status = FailedPreconditionError("party " + c.party_id + " has no route: add it to 'partners' in the config");
         continue;
       }
-      in_flight.emplace_back(i, client_.CallFuture(BuildRequest(c, route->second)));
+      // Every future is waited for below, while `commands` lives: the requests borrow the bodies.
+      in_flight.emplace_back(i, client_.CallFuture(BuildRequest(c, route->second, true)));
     }
     for (std::size_t i : local) {
       http::HttpResponse res = local_(BuildLocalRequest(commands[i]));
@@ -113,7 +119,7 @@ void HttpPartyClient::Notify(const PartyCommand& command) {
   }
   auto route = options_.routes.find(command.party_id);
   if (route == options_.routes.end()) return;
-  http::ClientRequest req = BuildRequest(command, route->second);
+  http::ClientRequest req = BuildRequest(command, route->second, false);
   req.timeout_ms = std::min<std::int64_t>(options_.timeout_ms, 2000);
   client_.CallAsync(std::move(req), [](StatusOr<http::ClientResponse>) {});
 }

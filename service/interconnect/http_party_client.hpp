@@ -24,7 +24,9 @@ struct PartyAddress {
 };
 
 /// Adds authentication headers to an outgoing request (site authentication).
+/// `body_sha256` is the body's digest when the caller knows it, else "".
 using RequestSigner = std::function<void(const std::string& method, const std::string& path, const std::string& body,
+                                         const std::string& body_sha256,
                                          std::vector<std::pair<std::string, std::string>>* headers)>;
 
 /// Settings of the client.
@@ -46,7 +48,8 @@ class HttpPartyClient final : public PartyClient {
   void Notify(const PartyCommand& command) override;
 
  private:
-  http::ClientRequest BuildRequest(const PartyCommand& c, const PartyAddress& address) const;
+  /// `borrow_body`: the request refers to `c.body` (the caller waits for the call's end).
+  http::ClientRequest BuildRequest(const PartyCommand& c, const PartyAddress& address, bool borrow_body) const;
   http::HttpRequest BuildLocalRequest(const PartyCommand& c) const;
 
   HttpPartyClientOptions options_;

@@ -19,6 +19,9 @@ struct PartyCommand {
   std::string body;         ///< JSON text, or raw bytes with another content_type
   std::string command_key;  ///< idempotency key (same across retries); empty for reads
   std::string content_type = "application/json";
+  /// The body's SHA-256 (lower-case hex) when the caller already checked it: the signer need not
+  /// hash a large body again. Empty: the signer hashes it.
+  std::string body_sha256;
 };
 
 /// A party's answer. `status` is OK only when the party answered code 0; otherwise it says

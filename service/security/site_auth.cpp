@@ -12,9 +12,13 @@ std::string SiteSigningString(const std::string& method, const std::string& targ
 
 void SiteSigner::Sign(const std::string& method, const std::string& target, const std::string& body,
                       std::vector<std::pair<std::string, std::string>>* headers) const {
+  SignDigest(method, target, Sha256Hex(body), headers);
+}
+
+void SiteSigner::SignDigest(const std::string& method, const std::string& target, const std::string& digest,
+                            std::vector<std::pair<std::string, std::string>>* headers) const {
   std::string timestamp = std::to_string(clock_.NowMs());
   std::string nonce = RandomHex(16);
-  std::string digest = Sha256Hex(body);
   auto signature = key_.Sign(SiteSigningString(method, target, digest, party_id_, timestamp, nonce));
   // The party id header may already be there (the party client always names itself).
   bool has_party = false;

@@ -28,6 +28,9 @@ class SiteSigner final {
       : party_id_(std::move(party_id)), key_(std::move(key)), clock_(clock) {}
   void Sign(const std::string& method, const std::string& target, const std::string& body,
             std::vector<std::pair<std::string, std::string>>* headers) const;
+  /// The same for a body whose SHA-256 (lower-case hex) the caller has already checked.
+  void SignDigest(const std::string& method, const std::string& target, const std::string& body_sha256,
+                  std::vector<std::pair<std::string, std::string>>* headers) const;
 
  private:
   std::string party_id_;

@@ -1,6 +1,7 @@
 // The federation spool on a real SQLite index: chunks stored once and in conflict, the quota
 // error naming its key, waiting readers, release and job cleanup, and a reader racing the last
-// chunk's commit (it must come back with the message's chunk count).
+// chunk's commit (it must come back with the message's chunk count), and a chunk's file going as
+// soon as its reader asks for the next one.
 
 #define BOOST_TEST_MODULE ff_federation_test
 #include <boost/test/unit_test.hpp>
@@ -150,6 +151,27 @@ BOOST_AUTO_TEST_CASE(ReadersWaitReleaseAndForgetRemoveFiles) {
   BOOST_REQUIRE(f.spool->ForgetJob(kJob).ok());
   BOOST_TEST(testing::CountFilesUnder(f.dir + "/federation") == 0u);
   BOOST_TEST(f.real->ListByJob(kJob)->empty());
+}
+
+BOOST_AUTO_TEST_CASE(AChunksFileGoesWhenItsReaderAsksForTheNextOne) {
+  Fixture f;
+  const std::string first = "first", second = "second";
+  BOOST_REQUIRE(f.spool->Store(Key(), Chunk(0, first), first).ok());
+  BOOST_REQUIRE(f.spool->Store(Key(), Chunk(1, second, 2, 11, security::Sha256Hex("x")), second).ok());
+  BOOST_TEST(testing::CountFilesUnder(f.dir + "/federation") == 2u);
+  // Asking for chunk 0 again (a lost answer) still finds it.
+  BOOST_TEST(f.spool->Read(Key(), 0, 0)->bytes == first);
+  BOOST_TEST(f.spool->Read(Key(), 0, 0)->bytes == first);
+  BOOST_TEST(testing::CountFilesUnder(f.dir + "/federation") == 2u);
+  // Asking for chunk 1 says chunk 0 is at the receiver: its file goes, its row stays.
+  BOOST_TEST(f.spool->Read(Key(), 1, 0)->bytes == second);
+  BOOST_TEST(testing::CountFilesUnder(f.dir + "/federation") == 1u);
+  auto retry = f.spool->Store(Key(), Chunk(0, first), first);
+  BOOST_REQUIRE(retry.ok());
+  BOOST_TEST(!retry->stored);
+  BOOST_TEST(testing::CountFilesUnder(f.dir + "/federation") == 1u);  // not written again
+  auto conflict = f.spool->Store(Key(), Chunk(0, "other"), "other");
+  BOOST_TEST(conflict.status().code() == StatusCode::kAlreadyExists);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

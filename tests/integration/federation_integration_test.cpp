@@ -194,6 +194,18 @@ BOOST_AUTO_TEST_CASE(PushesOutsideTheRunningTaskAreRefusedAndNothingIsStored) {
     BOOST_TEST((res.status == 403 || res.status == 404), c.what << ": HTTP " << res.status << " " << res.body);
     BOOST_TEST(Has(res.body, c.reason), c.what << ": " << res.body);
   }
+  {
+    // Correctly signed, but the bytes are not the ones the chunk digest names (the digest is
+    // checked once, at the destination).
+    http::HttpClient client;
+    federation::ChunkInfo lying = chunk;
+    lying.chunk_digest = security::Sha256Hex("other bytes");
+    const std::string path = std::string(federation::kPushPath) + "?" + http::EncodeQuery(federation::ToQuery(key, lying));
+    auto res = PostAs(f, client, "9999", "10000", path, bytes, "application/octet-stream");
+    BOOST_REQUIRE(res.ok());
+    BOOST_TEST(res->status == 400, res->body);
+    BOOST_TEST(Has(res->body, "does not match its chunk_digest"), res->body);
+  }
   BOOST_TEST(CountFilesUnder(f.HomeOf("10000") + "/federation") == 0u);
   BOOST_TEST(Number(TrafficAt(f, "10000", *job), "received_messages") == 0);
 
