@@ -2,8 +2,9 @@
 # The main job, end to end on one machine: installs what is missing (as root), builds, starts a
 # local three-party federation (guest 9999, host 10000, arbiter 10001; one fedflow-server and
 # one SQLite database each), runs FATE's intersection example job unchanged (Reader ->
-# DataTransform -> RSA intersection, fedflow's built-in providers) and its ECDH variant with live
-# progress, shows each party's view, outputs and metrics, and stops the servers. Security is on as in production: parties sign every
+# DataTransform -> RSA intersection, fedflow's built-in providers), its ECDH variant, and FATE's
+# hetero LR example (-> HeteroLR with Paillier -> Evaluation) with live progress, shows each
+# party's view, outputs, the model's AUC and KS and its loss curve, and stops the servers. Security is on as in production: parties sign every
 # interconnect call with their Ed25519 keys (exchanged below) and the host and arbiter only admit
 # jobs they granted. Everything stays under demo/ (logs, databases, keys, workers).
 #   tools/demo.sh            env: DEMO_DIR (demo), DEMO_PORT (first of three ports, 19380)
@@ -71,7 +72,9 @@ done
 echo "== three parties up: guest 9999 :$PORT, host 10000 :$((PORT + 1)), arbiter 10001 :$((PORT + 2))"
 echo "== the host grants guest 9999 the job's components and the host's table"
 "$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 1))" permission grant -p 9999 -r guest \
-  -c Reader,DataTransform,Intersection -d experiment.breast_hetero_host
+  -c Reader,DataTransform,Intersection,HeteroLR,Evaluation -d experiment.breast_hetero_host
+echo "== the arbiter grants guest 9999 HeteroLR (it holds the Paillier key, and no data)"
+"$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 2))" permission grant -p 9999 -r guest -c HeteroLR
 echo "== uploading the breast data sets: guest's at 9999, host's at 10000 (FATE upload confs)"
 for side in guest host; do
   k=0; [ $side = host ] && k=1
@@ -103,4 +106,14 @@ run_job() {  # conf, title
 run_job examples/fate/v1-dsl/test_intersect_job_rsa_conf.json \
   "FATE's intersection example, unchanged (RSA 2048, examples/fate/v1-dsl/test_intersect_job_*.json)"
 run_job examples/jobs/intersect_ecdh_conf.json "the same job with ECDH and the ids synchronised to the host"
+echo "== submitting FATE's hetero LR example (examples/fate/v1-dsl/hetero_lr_normal_*.json, the arbiter on 10001):"
+echo "   Reader -> DataTransform -> Intersection -> HeteroLR (Paillier 1024, rmsprop, L2) -> Evaluation"
+$FLOW job submit -c examples/jobs/hetero_lr_three_party_conf.json -d examples/fate/v1-dsl/hetero_lr_normal_dsl.json --wait
+JOB=$($FLOW --json job list -n 1 | sed -n 's/.*"job_id": "\([0-9]*\)".*/\1/p' | head -1)
+echo "== this run's evaluation at the guest (AUC, KS, ... of the trained model on the training rows)"
+$FLOW output metrics -j "$JOB" -r guest -p 9999 -t evaluation_0 --name hetero_lr_0
+echo "== this run's loss per iteration (FATE's Taylor approximation, decrypted by the arbiter)"
+$FLOW output metrics -j "$JOB" -r guest -p 9999 -t hetero_lr_0 --name loss
+echo "== the guest's first predictions (FATE's columns)"
+$FLOW output preview -j "$JOB" -r guest -p 9999 -t hetero_lr_0 --limit 3
 echo "== logs, databases and task directories: $DEMO"

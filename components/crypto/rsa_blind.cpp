@@ -6,63 +6,9 @@
 
 #include <vector>
 
+#include "components/crypto/bigint.hpp"
+
 namespace fedflow::crypto {
-
-namespace {
-
-mpz_class FromBytes(const std::string& bytes) {
-  mpz_class x;
-  if (!bytes.empty()) mpz_import(x.get_mpz_t(), bytes.size(), 1, 1, 1, 0, bytes.data());
-  return x;
-}
-
-std::string ToBytes(const mpz_class& x) {
-  if (x == 0) return "";
-  std::string out((mpz_sizeinbase(x.get_mpz_t(), 2) + 7) / 8, '\0');
-  std::size_t n = 0;
-  mpz_export(out.data(), &n, 1, 1, 1, 0, x.get_mpz_t());
-  out.resize(n);
-  return out;
-}
-
-/// A uniformly random integer of `bits` bits (top bit set when `top`).
-mpz_class RandomBits(int bits, bool top) {
-  std::vector<unsigned char> buf(static_cast<std::size_t>((bits + 7) / 8));
-  randombytes_buf(buf.data(), buf.size());
-  mpz_class x;
-  mpz_import(x.get_mpz_t(), buf.size(), 1, 1, 1, 0, buf.data());
-  const int extra = static_cast<int>(buf.size()) * 8 - bits;
-  if (extra > 0) x >>= extra;
-  if (top) mpz_setbit(x.get_mpz_t(), static_cast<mp_bitcnt_t>(bits - 1));
-  return x;
-}
-
-/// A random unit below n.
-mpz_class RandomUnit(const mpz_class& n) {
-  const int bits = static_cast<int>(mpz_sizeinbase(n.get_mpz_t(), 2));
-  for (;;) {
-    mpz_class r = RandomBits(bits, false);
-    mpz_class g;
-    mpz_gcd(g.get_mpz_t(), r.get_mpz_t(), n.get_mpz_t());
-    if (r > 1 && r < n && g == 1) return r;
-  }
-}
-
-mpz_class RandomPrime(int bits, const mpz_class& e) {
-  for (;;) {
-    mpz_class candidate = RandomBits(bits, true);
-    mpz_setbit(candidate.get_mpz_t(), static_cast<mp_bitcnt_t>(bits - 2));  // p*q has all its bits
-    mpz_class p;
-    mpz_nextprime(p.get_mpz_t(), candidate.get_mpz_t());
-    if (mpz_sizeinbase(p.get_mpz_t(), 2) != static_cast<std::size_t>(bits)) continue;
-    if (mpz_probab_prime_p(p.get_mpz_t(), 40) == 0) continue;
-    mpz_class g, pm1 = p - 1;
-    mpz_gcd(g.get_mpz_t(), pm1.get_mpz_t(), e.get_mpz_t());
-    if (g == 1) return p;
-  }
-}
-
-}  // namespace
 
 struct RsaPublicKey::Numbers {
   mpz_class n, e;
@@ -78,8 +24,8 @@ RsaPublicKey& RsaPublicKey::operator=(const RsaPublicKey& o) {
 
 StatusOr<RsaPublicKey> RsaPublicKey::FromBytes(const std::string& n, const std::string& e) {
   RsaPublicKey k;
-  k.k_->n = crypto::FromBytes(n);
-  k.k_->e = crypto::FromBytes(e);
+  k.k_->n = BigFromBytes(n);
+  k.k_->e = BigFromBytes(e);
   if (k.bits() < 1024 || k.bits() > 8192 || mpz_even_p(k.k_->n.get_mpz_t())) {
     return InvalidArgumentError("the host's RSA modulus must be odd and 1024 to 8192 bits long");
   }
@@ -89,28 +35,28 @@ StatusOr<RsaPublicKey> RsaPublicKey::FromBytes(const std::string& n, const std::
   return k;
 }
 
-std::string RsaPublicKey::n_bytes() const { return crypto::ToBytes(k_->n); }
-std::string RsaPublicKey::e_bytes() const { return crypto::ToBytes(k_->e); }
+std::string RsaPublicKey::n_bytes() const { return BigToBytes(k_->n); }
+std::string RsaPublicKey::e_bytes() const { return BigToBytes(k_->e); }
 int RsaPublicKey::bits() const { return static_cast<int>(mpz_sizeinbase(k_->n.get_mpz_t(), 2)); }
 
 std::string RsaPublicKey::Blind(const std::string& hashed_id, std::string* r_out) const {
   const mpz_class r = RandomUnit(k_->n);
-  mpz_class re, x = crypto::FromBytes(hashed_id) % k_->n;
+  mpz_class re, x = BigFromBytes(hashed_id) % k_->n;
   mpz_powm(re.get_mpz_t(), r.get_mpz_t(), k_->e.get_mpz_t(), k_->n.get_mpz_t());
   mpz_class blinded = (x * re) % k_->n;
-  *r_out = crypto::ToBytes(r);
-  return crypto::ToBytes(blinded);
+  *r_out = BigToBytes(r);
+  return BigToBytes(blinded);
 }
 
 StatusOr<std::string> RsaPublicKey::Unblind(const std::string& signed_blinded, const std::string& r) const {
-  const mpz_class s = crypto::FromBytes(signed_blinded);
+  const mpz_class s = BigFromBytes(signed_blinded);
   if (s >= k_->n) return InvalidArgumentError("a signature from the host is not below its modulus");
   mpz_class inverse;
-  const mpz_class rr = crypto::FromBytes(r);
+  const mpz_class rr = BigFromBytes(r);
   if (mpz_invert(inverse.get_mpz_t(), rr.get_mpz_t(), k_->n.get_mpz_t()) == 0) {
     return InternalError("a blinding factor has no inverse");
   }
-  return crypto::ToBytes((s * inverse) % k_->n);
+  return BigToBytes((s * inverse) % k_->n);
 }
 
 struct RsaPrivateKey::Numbers {
@@ -148,7 +94,7 @@ StatusOr<RsaPrivateKey> RsaPrivateKey::Generate(int bits) {
 }
 
 StatusOr<std::string> RsaPrivateKey::Sign(const std::string& x_bytes) const {
-  const mpz_class x = crypto::FromBytes(x_bytes);
+  const mpz_class x = BigFromBytes(x_bytes);
   if (x >= public_.k_->n) return InvalidArgumentError("a value to sign is not below the modulus");
   mpz_class xp = x % k_->p, xq = x % k_->q, m1, m2;
   // Constant time: the values come from the other party.
@@ -157,7 +103,7 @@ StatusOr<std::string> RsaPrivateKey::Sign(const std::string& x_bytes) const {
   mpz_powm_sec(m2.get_mpz_t(), xq.get_mpz_t(), k_->dq.get_mpz_t(), k_->q.get_mpz_t());
   mpz_class h = (k_->qinv * (m1 - m2)) % k_->p;
   if (h < 0) h += k_->p;
-  return crypto::ToBytes(m2 + h * k_->q);
+  return BigToBytes(m2 + h * k_->q);
 }
 
 StatusOr<std::string> DigestOf(const std::string& method, const std::string& data) {

@@ -1,9 +1,10 @@
-// fedflow-ml: the built-in ML provider (DataTransform, Intersection, Evaluation), registered by
+// fedflow-ml: the built-in ML provider (DataTransform, Intersection, HeteroLR, Evaluation), registered by
 // default. The executor starts it with --config <attempt>/task_config.json.
 
 #include "components/ml/data_transform/data_transform.hpp"
 #include "components/ml/evaluation/evaluation.hpp"
 #include "components/ml/intersection/intersection.hpp"
+#include "components/ml/linear/hetero_lr_component.hpp"
 #include "components/sdk/worker_main.hpp"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
     if (module == "DataTransform" || module == "DataIO") return fedflow::ml::RunDataTransform(s);
     if (module == "Intersection") return fedflow::ml::RunIntersection(s);
     if (module == "Evaluation") return fedflow::ml::RunEvaluation(s);
+    if (module == "HeteroLR") return fedflow::ml::RunHeteroLr(s);
     return fedflow::InvalidArgumentError("fedflow-ml has no module '" + module + "'");
   });
 }

@@ -10,19 +10,53 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// One line's cells: comma-separated, a cell in double quotes may hold commas and "" for a quote
+/// (RFC 4180, within one line); unquoted cells are trimmed of spaces.
 void SplitInto(const std::string& line, std::vector<std::string>* out) {
   out->clear();
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t comma = line.find(',', start);
-    out->push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+  std::string cell;
+  bool quoted = false, was_quoted = false;
+  auto finish = [&] {
+    if (!was_quoted) {
+      while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+      while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+    }
+    out->push_back(std::move(cell));
+    cell.clear();
+    was_quoted = false;
+  };
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    if (quoted) {
+      if (ch != '"') {
+        cell.push_back(ch);
+      } else if (i + 1 < line.size() && line[i + 1] == '"') {
+        cell.push_back('"');
+        ++i;
+      } else {
+        quoted = false;
+      }
+    } else if (ch == '"' && cell.find_first_not_of(' ') == std::string::npos) {
+      cell.clear();
+      quoted = was_quoted = true;
+    } else if (ch == ',') {
+      finish();
+    } else if (!(was_quoted && (ch == ' ' || ch == '\r'))) {
+      cell.push_back(ch);
+    }
   }
-  for (auto& cell : *out) {
-    while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
-    while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+  finish();
+}
+
+/// A cell as written: quoted when it holds a comma, a quote or a line break.
+std::string CsvCell(const std::string& cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string out = "\"";
+  for (char ch : cell) {
+    if (ch == '"') out.push_back('"');
+    out.push_back(ch);
   }
+  return out + "\"";
 }
 
 }  // namespace
@@ -57,7 +91,7 @@ int CsvTable::ColumnOf(const std::string& name) const {
 Status CsvTable::Write(const std::string& path) const {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   auto line = [&out](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << cells[i];
+    for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << CsvCell(cells[i]);
     out << '\n';
   };
   line(header);

@@ -11,7 +11,8 @@
 
 #include "components/ml/data_transform/data_transform.hpp"
 #include "components/ml/evaluation/metrics.hpp"
-#include "components/ml/intersection/memory_channel.hpp"
+#include "components/ml/common/memory_channel.hpp"
+#include "components/ml/intersection/psi.hpp"
 #include "components/ml/intersection/psi.hpp"
 #include "components/sdk/params.hpp"
 #include "components/sdk/transport.hpp"
@@ -34,8 +35,8 @@ struct Outcome {
   std::vector<PsiResult> hosts;
 };
 
-/// Runs the guest and each host on its own thread.
-Outcome RunPsi(const PsiOptions& o, const std::vector<std::string>& guest_ids,
+/// Runs the guest (with `o`) and each host (with `host_o`) on its own thread.
+Outcome RunPsi(const PsiOptions& o, const PsiOptions& host_o, const std::vector<std::string>& guest_ids,
                const std::vector<std::vector<std::string>>& host_ids) {
   MemoryNetwork net;
   std::vector<PartyRef> hosts = {kHost, kHost2};
@@ -47,7 +48,7 @@ Outcome RunPsi(const PsiOptions& o, const std::vector<std::string>& guest_ids,
   for (std::size_t h = 0; h < host_ids.size(); ++h) {
     threads.emplace_back([&, h] {
       MemoryNetwork::End end(net, hosts[h]);
-      auto r = RunPsiHost(end, o, Distinct(host_ids[h]), kGuest);
+      auto r = RunPsiHost(end, host_o, Distinct(host_ids[h]), kGuest);
       host_status[h] = r.status();
       if (r.ok()) out.hosts[h] = *r;
     });
@@ -59,6 +60,11 @@ Outcome RunPsi(const PsiOptions& o, const std::vector<std::string>& guest_ids,
   for (const auto& s : host_status) BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
   out.guest = *g;
   return out;
+}
+
+Outcome RunPsi(const PsiOptions& o, const std::vector<std::string>& guest_ids,
+               const std::vector<std::vector<std::string>>& host_ids) {
+  return RunPsi(o, o, guest_ids, host_ids);
 }
 
 std::set<std::string> AsSet(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
@@ -89,6 +95,22 @@ BOOST_AUTO_TEST_CASE(BothMethodsFindTheSameIntersectionAtGuestAndHost) {
     BOOST_TEST((AsSet(r.hosts[0].ids) == expected), m);
     // The guest keeps its input order.
     BOOST_TEST(r.guest.ids.front() == "id200");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(TheSaltAndHashMethodShapeWhatIsCompared) {
+  for (const std::string m : {"rsa", "ecdh"}) {
+    PsiOptions salted = Method(m);
+    salted.salt = "s1";
+    salted.hash_method = "md5";
+    BOOST_TEST(RunPsi(salted, {"a", "b", "c"}, {{"b", "c", "d"}}).guest.count == 2, m);
+    // Sides that disagree on the salt, or on the hash, find nothing: both are really applied.
+    PsiOptions other_salt = salted;
+    other_salt.salt = "s2";
+    BOOST_TEST(RunPsi(salted, other_salt, {"a", "b", "c"}, {{"b", "c", "d"}}).guest.count == 0, m);
+    PsiOptions other_hash = salted;
+    other_hash.hash_method = "sha256";
+    BOOST_TEST(RunPsi(salted, other_hash, {"a", "b", "c"}, {{"b", "c", "d"}}).guest.count == 0, m);
   }
 }
 

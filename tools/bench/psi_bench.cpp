@@ -13,7 +13,8 @@
 
 #include "components/crypto/ristretto.hpp"
 #include "components/crypto/rsa_blind.hpp"
-#include "components/ml/intersection/memory_channel.hpp"
+#include "components/ml/common/memory_channel.hpp"
+#include "components/ml/intersection/psi.hpp"
 
 using namespace fedflow;
 using namespace fedflow::ml;

@@ -8,6 +8,7 @@
 #include <limits>
 #include <set>
 
+#include "components/ml/common/model_output.hpp"
 #include "components/sdk/tracking.hpp"
 
 namespace fedflow::ml {
@@ -237,26 +238,10 @@ Status RunDataTransform(worker::WorkerSession& s) {
                            TransformDense(worker::Params(s.parameters(), where), input.table, input.file, &model));
   FEDFLOW_RETURN_IF_ERROR(worker::SaveDataOutput(s, worker::FirstDataOutput(s), out, model.id_column(), model.label_column()));
 
-  const bj::value* outputs = s.config().if_contains("outputs");
-  const bj::value* models_out = outputs && outputs->is_object() ? outputs->as_object().if_contains("model") : nullptr;
-  if (models_out && models_out->is_array() && !models_out->as_array().empty()) {
-    const std::string key(models_out->as_array()[0].as_string());
-    const fs::path dir = fs::path(s.output_dir()) / "model" / key;
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return InternalError("cannot create " + dir.string() + ": " + ec.message());
-    std::ofstream file(dir / "model.pb", std::ios::binary | std::ios::trunc);
-    if (!model.SerializeToOstream(&file)) return InternalError("cannot write " + (dir / "model.pb").string());
-    file.close();
-    FEDFLOW_RETURN_IF_ERROR(s.PostData("/v2/worker/model/save",
-                                       bj::object{{"output_key", key},
-                                                  {"path", dir.string()},
-                                                  {"type_name", "DataTransformModel"},
-                                                  {"meta", bj::object{{"features", model.features_size()},
-                                                                      {"label", model.label_column()},
-                                                                      {"rows", model.rows()}}}})
-                                .status());
-  }
+  FEDFLOW_RETURN_IF_ERROR(SaveModelOutput(s, model, "DataTransformModel",
+                                          bj::object{{"features", model.features_size()},
+                                                     {"label", model.label_column()},
+                                                     {"rows", model.rows()}}));
   return worker::LogMetric(s, "train", "data_transform",
                            {{"rows", model.rows()}, {"features", model.features_size()}}, "DATA_INFO",
                            bj::object{{"with_label", !model.label_column().empty()}});

@@ -18,23 +18,6 @@ using worker::StringOf;
 
 namespace {
 
-/// The federation as a PSI channel: every message of this task is tagged with the task's name.
-class TransportChannel final : public PsiChannel {
- public:
-  TransportChannel(worker::Transport& t, std::string tag) : t_(t), tag_(std::move(tag)) {}
-  Status Send(const std::string& name, const std::string& bytes, const PartyRef& to) override {
-    return t_.Remote(bytes, name, tag_, {to});
-  }
-  StatusOr<std::string> Receive(const std::string& name, const PartyRef& from) override {
-    FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> got, t_.Get(name, tag_, {from}));
-    return std::move(got.front());
-  }
-
- private:
-  worker::Transport& t_;
-  std::string tag_;
-};
-
 // FATE 1.11 IntersectParam keys this module reads, and the ones it accepts and leaves alone
 // (they tune FATE's caching, preprocessing and id generation, which fedflow does not have).
 const std::set<std::string> kRead = {"intersect_method", "sync_intersect_ids", "only_output_key", "cardinality_only",
@@ -70,7 +53,12 @@ StatusOr<PsiOptions> OptionsOf(const worker::Params& p) {
   // FATE's curve25519 and our ristretto255 give the same security; no wire compatibility is needed.
   FEDFLOW_RETURN_IF_ERROR(ecdh.Choice("curve", "curve25519", {"curve25519", "ristretto255"}).status());
   FEDFLOW_ASSIGN_OR_RETURN(std::string ecdh_salt, ecdh.String("salt", ""));
-  if (o.method == "ecdh") o.salt = ecdh_salt;
+  FEDFLOW_ASSIGN_OR_RETURN(std::string ecdh_hash, ecdh.Choice("hash_method", "sha256", hashes));
+  if (o.method == "ecdh") {
+    // FATE hashes the id (with the salt) by hash_method before mapping it to the curve.
+    o.salt = ecdh_salt;
+    o.hash_method = ecdh_hash;
+  }
   o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return o;
 }

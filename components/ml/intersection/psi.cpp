@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "components/crypto/parallel.hpp"
 #include "components/crypto/ristretto.hpp"
 #include "components/crypto/rsa_blind.hpp"
 
@@ -20,33 +21,7 @@ namespace {
 using worker::DecodeList;
 using worker::EncodeList;
 
-/// Runs fn(i) for i in [0, n) on `threads` threads; the first error wins.
-Status ParallelFor(std::size_t n, int threads, const std::function<Status(std::size_t)>& fn) {
-  std::atomic<std::size_t> next{0};
-  std::mutex mu;
-  Status first = Status::OK();
-  std::atomic<bool> failed{false};
-  auto work = [&] {
-    for (;;) {
-      const std::size_t begin = next.fetch_add(256);
-      if (begin >= n || failed.load()) return;
-      for (std::size_t i = begin; i < std::min(n, begin + 256); ++i) {
-        Status s = fn(i);
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first.ok()) first = s;
-          failed = true;
-          return;
-        }
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  return first;
-}
+using crypto::ParallelFor;
 
 /// A uniformly random permutation of [0, n) from libsodium's generator (the host hides order).
 std::vector<std::size_t> RandomPermutation(std::size_t n) {
@@ -92,12 +67,13 @@ StatusOr<std::vector<std::uint32_t>> DecodeIndices(const std::string& bytes, std
 
 // ---- ecdh ----
 
-/// secret * H(id) for each id.
-StatusOr<std::vector<std::string>> MaskIds(const crypto::RistrettoKey& key, const std::vector<std::string>& ids,
-                                           int threads) {
+/// secret * H(hash_method(id + salt)) for each id.
+StatusOr<std::vector<std::string>> MaskIds(const crypto::RistrettoKey& key, const PsiOptions& o,
+                                           const std::vector<std::string>& ids) {
   std::vector<std::string> out(ids.size());
-  FEDFLOW_RETURN_IF_ERROR(ParallelFor(ids.size(), threads, [&](std::size_t i) -> Status {
-    FEDFLOW_ASSIGN_OR_RETURN(crypto::Point p, key.Mask(crypto::HashToPoint(ids[i])));
+  FEDFLOW_RETURN_IF_ERROR(ParallelFor(ids.size(), o.threads, [&](std::size_t i) -> Status {
+    FEDFLOW_ASSIGN_OR_RETURN(std::string digest, crypto::DigestOf(o.hash_method, ids[i] + o.salt));
+    FEDFLOW_ASSIGN_OR_RETURN(crypto::Point p, key.Mask(crypto::HashToPoint(digest)));
     out[i] = crypto::ToBytes(p);
     return Status::OK();
   }));
@@ -154,7 +130,7 @@ StatusOr<HostMatch> EcdhGuestWith(PsiChannel& c, const PsiOptions& o, const std:
 Status EcdhHost(PsiChannel& c, const PsiOptions& o, const std::vector<std::string>& ids,
                                             const PartyRef& guest) {
   const crypto::RistrettoKey key = crypto::RistrettoKey::Random();
-  FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> masked, MaskIds(key, ids, o.threads));
+  FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> masked, MaskIds(key, o, ids));
   FEDFLOW_RETURN_IF_ERROR(c.Send("ecdh_host_masked", EncodeList(masked), guest));
   FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> guest_masked, ReceiveList(c, "ecdh_guest_masked", guest));
   FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> guest_double, MaskPoints(key, guest_masked, o.threads));
@@ -242,7 +218,7 @@ StatusOr<PsiResult> RunPsiGuest(PsiChannel& channel, const PsiOptions& o, const 
   std::vector<HostMatch> matches;
   if (o.method == "ecdh") {
     const crypto::RistrettoKey key = crypto::RistrettoKey::Random();
-    FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> masked, MaskIds(key, ids, o.threads));
+    FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> masked, MaskIds(key, o, ids));
     for (const auto& h : hosts) {
       FEDFLOW_ASSIGN_OR_RETURN(HostMatch m, EcdhGuestWith(channel, o, ids, masked, key, h));
       matches.push_back(std::move(m));

@@ -18,19 +18,11 @@
 #include <vector>
 
 #include "base/status.hpp"
-#include "components/sdk/transport.hpp"
+#include "components/ml/common/channel.hpp"
 
 namespace fedflow::ml {
 
-using worker::PartyRef;
-
-/// Named byte messages to and from one other party.
-class PsiChannel {
- public:
-  virtual ~PsiChannel() = default;
-  virtual Status Send(const std::string& name, const std::string& bytes, const PartyRef& to) = 0;
-  virtual StatusOr<std::string> Receive(const std::string& name, const PartyRef& from) = 0;
-};
+using PsiChannel = Channel;
 
 struct PsiOptions {
   std::string method = "rsa";  ///< rsa | ecdh

@@ -1,4 +1,6 @@
-#include "components/ml/intersection/memory_channel.hpp"
+#include "components/ml/common/memory_channel.hpp"
+
+#include <chrono>
 
 namespace fedflow::ml {
 
@@ -14,7 +16,9 @@ Status MemoryNetwork::End::Send(const std::string& name, const std::string& byte
 StatusOr<std::string> MemoryNetwork::End::Receive(const std::string& name, const PartyRef& from) {
   std::unique_lock<std::mutex> lock(net_.mu_);
   auto key = std::make_tuple(from.Describe(), self_.Describe(), name);
-  net_.cv_.wait(lock, [&] { return net_.messages_.count(key) > 0; });
+  if (!net_.cv_.wait_for(lock, std::chrono::minutes(1), [&] { return net_.messages_.count(key) > 0; })) {
+    return DeadlineExceededError("'" + name + "' from " + from.Describe() + " did not come within a minute");
+  }
   return net_.messages_[key];
 }
 

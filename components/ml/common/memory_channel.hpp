@@ -1,7 +1,7 @@
 #pragma once
-// PSI channels between threads of one process (unit tests and the PSI benchmark): Receive blocks
-// until the message is there; a second message under one (from, to, name) is refused, as the
-// federation refuses it.
+// Channels between threads of one process (unit tests and benchmarks): Receive waits for the
+// message (at most a minute: a protocol bug fails the test instead of hanging it); a second
+// message under one (from, to, name) is refused, as the federation refuses it.
 
 #include <condition_variable>
 #include <map>
@@ -9,13 +9,13 @@
 #include <string>
 #include <tuple>
 
-#include "components/ml/intersection/psi.hpp"
+#include "components/ml/common/channel.hpp"
 
 namespace fedflow::ml {
 
 class MemoryNetwork final {
  public:
-  class End final : public PsiChannel {
+  class End final : public Channel {
    public:
     End(MemoryNetwork& net, PartyRef self) : net_(net), self_(std::move(self)) {}
     Status Send(const std::string& name, const std::string& bytes, const PartyRef& to) override;
