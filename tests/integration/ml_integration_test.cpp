@@ -199,6 +199,41 @@ BOOST_AUTO_TEST_CASE(FateHeteroLrExampleRunsUnchangedAndLearns) {
   BOOST_TEST(bj::serialize(schema).find("predict_score") != std::string::npos, bj::serialize(schema));
 }
 
+/// The path of a task's data output at a party.
+std::string OutputPath(Federation& f, const std::string& party, const std::string& role, const std::string& job,
+                       const std::string& task) {
+  auto r = f.Call(party, "GET", "/v2/output/data/table",
+                  bj::object{{"job_id", job}, {"role", role}, {"party_id", party}, {"task_name", task}});
+  BOOST_REQUIRE(r.ok() && r->http_status == 200 && r->data().is_array() && !r->data().as_array().empty());
+  return std::string(r->data().as_array()[0].at("path").as_string());
+}
+
+BOOST_AUTO_TEST_CASE(AHeteroLrModelPredictsInALaterTaskAndFeatureScaleRuns) {
+  auto f = StartWithBreast("ml-lr-predict");
+  // The example's DSL with FeatureScale before the training, and a second HeteroLR that only
+  // predicts with the first one's model (FATE's predict pattern).
+  bj::value dsl = bj::parse(ReadText(kV1 + "hetero_lr_normal_dsl.json"));
+  bj::object& components = dsl.at("components").as_object();
+  components["feature_scale_0"] = bj::parse(R"({"module": "FeatureScale",
+      "input": {"data": {"data": ["intersection_0.data"]}}, "output": {"data": ["data"], "model": ["model"]}})");
+  components["hetero_lr_0"].at("input").at("data").as_object()["train_data"] = bj::array{"feature_scale_0.data"};
+  components["hetero_lr_1"] = bj::parse(R"({"module": "HeteroLR",
+      "input": {"data": {"test_data": ["feature_scale_0.data"]}, "model": ["hetero_lr_0.model"]},
+      "output": {"data": ["data"]}})");
+  bj::value conf = bj::parse(ReadText(kV1 + "hetero_lr_normal_conf.json"));
+  conf.at("component_parameters").at("common").as_object()["feature_scale_0"] = bj::object{{"method", "standard_scale"}};
+  const std::string job = RunToEnd(*f, bj::serialize(dsl), bj::serialize(conf));
+  bj::object summary = MetricAt(*f, "9999", "guest", job, "evaluation_0", "train", "hetero_lr_0");
+  BOOST_TEST(Number(summary, "auc") >= 0.98);
+  // The predicting task's scores are the trained model's on the same rows, typed predict.
+  auto trained = ReadText(OutputPath(*f, "9999", "guest", job, "hetero_lr_0"));
+  auto predicted = ReadText(OutputPath(*f, "9999", "guest", job, "hetero_lr_1"));
+  BOOST_TEST(OutputCount(*f, "9999", "guest", job, "hetero_lr_1") == 569);
+  auto as_predict = trained;
+  for (std::size_t at = 0; (at = as_predict.find(",train\n", at)) != std::string::npos;) as_predict.replace(at, 7, ",predict\n");
+  BOOST_TEST((predicted == as_predict), predicted.substr(0, 300));
+}
+
 BOOST_AUTO_TEST_CASE(EvaluationScoresAPredictionTableWithFateMetricNames) {
   auto f = StartWithBreast("ml-eval");
   // A prediction table in FATE's predict output columns (label, predict_score, type).

@@ -9,13 +9,15 @@
 #include <set>
 #include <thread>
 
+#include "components/ml/common/memory_channel.hpp"
 #include "components/ml/data_transform/data_transform.hpp"
 #include "components/ml/evaluation/metrics.hpp"
-#include "components/ml/common/memory_channel.hpp"
+#include "components/ml/feature_scale/feature_scale.hpp"
 #include "components/ml/intersection/psi.hpp"
-#include "components/ml/intersection/psi.hpp"
+#include "components/sdk/table.hpp"
 #include "components/sdk/params.hpp"
 #include "components/sdk/transport.hpp"
+#include "tests/support/test_dirs.hpp"
 
 using namespace fedflow;
 using namespace fedflow::ml;
@@ -352,6 +354,108 @@ BOOST_AUTO_TEST_CASE(ParameterErrorsNameTheParameterAndWhere) {
   BOOST_TEST(p.Object("o").status().message().find("parameter 'o' must be an object") != std::string::npos);
   BOOST_TEST(p.CheckKnown({"n", "s", "b"}).message().find("parameter 'o' is not a parameter of this module") !=
              std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(FeatureScale)
+
+namespace {
+
+worker::CsvTable Numbers() {
+  worker::CsvTable t;
+  t.header = {"id", "y", "a", "b", "c"};
+  t.rows = {{"1", "0", "1", "10", "5"}, {"2", "1", "2", "20", "5"}, {"3", "0", "3", "30", "5"}, {"4", "1", "6", "40", "5"}};
+  return t;
+}
+
+StatusOr<worker::CsvTable> Scale(const bj::object& params, models::FeatureScaleModel* model = nullptr) {
+  auto m = FitFeatureScale(worker::Params(params, "component scale_0 at guest:9999"), Numbers(), "y", "in.csv");
+  if (!m.ok()) return m.status();
+  if (model) *model = *m;
+  return ApplyFeatureScale(*m, Numbers(), "in.csv");
+}
+
+std::vector<std::string> Column(const worker::CsvTable& t, std::size_t c) {
+  std::vector<std::string> out;
+  for (const auto& r : t.rows) out.push_back(r[c]);
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(MinMaxAndStandardScaleMatchHandComputedValues) {
+  auto mm = Scale(bj::object{{"method", "min_max_scale"}});
+  BOOST_REQUIRE_MESSAGE(mm.ok(), mm.status().ToString());
+  // a: min 1, max 6; b: 10..40; c constant (scale 1, offset 5); id and label untouched.
+  BOOST_TEST((Column(*mm, 2) == std::vector<std::string>{"0", "0.2", "0.4", "1"}));
+  BOOST_TEST((Column(*mm, 3) == std::vector<std::string>{"0", "0.3333333333", "0.6666666667", "1"}));
+  BOOST_TEST((Column(*mm, 4) == std::vector<std::string>{"0", "0", "0", "0"}));
+  BOOST_TEST((Column(*mm, 1) == std::vector<std::string>{"0", "1", "0", "1"}));
+  // standard: a has mean 3 and population std sqrt(3.5) = 1.870828693.
+  auto st = Scale(bj::object{{"method", "standard_scale"}, {"scale_names", bj::array{"a"}}, {"scale_col_indexes", bj::array{}}});
+  BOOST_REQUIRE_MESSAGE(st.ok(), st.status().ToString());
+  BOOST_TEST((Column(*st, 2) == std::vector<std::string>{"-1.069044968", "-0.5345224838", "0", "1.603567451"}));
+  BOOST_TEST((Column(*st, 3) == std::vector<std::string>{"10", "20", "30", "40"}));  // not selected
+  auto no_std = Scale(bj::object{{"method", "standard_scale"}, {"with_std", false}, {"scale_col_indexes", bj::array{0}}});
+  BOOST_TEST((Column(*no_std, 2) == std::vector<std::string>{"-2", "-1", "0", "3"}));
+}
+
+BOOST_AUTO_TEST_CASE(BoundsClipBeforeScalingAndCapUsesQuantiles) {
+  // a clipped to [2, 4] then min-max over [2, 4].
+  auto clipped = Scale(bj::object{{"method", "min_max_scale"}, {"scale_col_indexes", bj::array{0}},
+                                  {"feat_lower", 2}, {"feat_upper", 4}});
+  BOOST_REQUIRE_MESSAGE(clipped.ok(), clipped.status().ToString());
+  BOOST_TEST((Column(*clipped, 2) == std::vector<std::string>{"0", "0", "0.5", "1"}));
+  // cap: the 0.5 quantile of b (10, 20, 30, 40) is 25: values clipped to [10, 25].
+  auto cap = Scale(bj::object{{"method", "min_max_scale"}, {"mode", "cap"}, {"scale_col_indexes", bj::array{1}},
+                              {"feat_lower", 0}, {"feat_upper", 0.5}});
+  BOOST_REQUIRE_MESSAGE(cap.ok(), cap.status().ToString());
+  BOOST_TEST((Column(*cap, 3) == std::vector<std::string>{"0", "0.6666666667", "1", "1"}));
+}
+
+BOOST_AUTO_TEST_CASE(TheSavedScalerScalesNewDataTheSameWay) {
+  models::FeatureScaleModel model;
+  BOOST_REQUIRE(Scale(bj::object{{"method", "min_max_scale"}}, &model).ok());
+  worker::CsvTable fresh;
+  fresh.header = {"id", "c", "b", "a"};  // other order, no label: matched by name
+  fresh.rows = {{"9", "5", "25", "11"}};
+  auto out = ApplyFeatureScale(model, fresh, "new.csv");
+  BOOST_REQUIRE_MESSAGE(out.ok(), out.status().ToString());
+  BOOST_TEST((out->rows[0] == std::vector<std::string>{"9", "0", "0.5", "2"}));  // a outside the fit range: 11 -> 2
+  fresh.header = {"id", "c", "b", "z"};
+  BOOST_TEST(ApplyFeatureScale(model, fresh, "new.csv").status().message().find("no column a") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(BadParametersAndDataAreNamed) {
+  auto unknown = Scale(bj::object{{"method", "robust_scale"}});
+  BOOST_TEST(unknown.status().message().find("'method'") != std::string::npos, unknown.status().message());
+  auto name = Scale(bj::object{{"scale_names", bj::array{"nope"}}});
+  BOOST_TEST(name.status().message().find("scale_names") != std::string::npos);
+  auto index = Scale(bj::object{{"scale_col_indexes", bj::array{7}}});
+  BOOST_TEST(index.status().message().find("scale_col_indexes") != std::string::npos);
+  auto bounds = Scale(bj::object{{"scale_col_indexes", bj::array{0, 1}}, {"feat_upper", bj::array{1}}});
+  BOOST_TEST(bounds.status().message().find("feat_upper") != std::string::npos);
+  worker::CsvTable text = Numbers();
+  text.rows[2][3] = "abc";
+  auto m = FitFeatureScale(worker::Params(bj::object{}, "component scale_0 at guest:9999"), text, "y", "in.csv");
+  BOOST_TEST(m.status().message().find("line 4, column b") != std::string::npos, m.status().message());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(CsvTables)
+
+BOOST_AUTO_TEST_CASE(CellsWithCommasAndQuotesSurviveAWriteAndRead) {
+  worker::CsvTable t;
+  t.header = {"id", "predict_detail", "note"};
+  t.rows = {{"1", "{\"0\": 0.25, \"1\": 0.75}", "plain"}, {"2", "a,b", "say \"hi\""}};
+  const std::string path = testing::FreshDir("csv") + "/t.csv";
+  BOOST_REQUIRE(t.Write(path).ok());
+  auto back = worker::CsvTable::Read(path);
+  BOOST_REQUIRE_MESSAGE(back.ok(), back.status().ToString());
+  BOOST_TEST((back->rows == t.rows));
+  BOOST_TEST((back->header == t.header));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

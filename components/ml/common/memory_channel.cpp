@@ -1,7 +1,5 @@
 #include "components/ml/common/memory_channel.hpp"
 
-#include <chrono>
-
 namespace fedflow::ml {
 
 Status MemoryNetwork::End::Send(const std::string& name, const std::string& bytes, const PartyRef& to) {
@@ -16,8 +14,9 @@ Status MemoryNetwork::End::Send(const std::string& name, const std::string& byte
 StatusOr<std::string> MemoryNetwork::End::Receive(const std::string& name, const PartyRef& from) {
   std::unique_lock<std::mutex> lock(net_.mu_);
   auto key = std::make_tuple(from.Describe(), self_.Describe(), name);
-  if (!net_.cv_.wait_for(lock, std::chrono::minutes(1), [&] { return net_.messages_.count(key) > 0; })) {
-    return DeadlineExceededError("'" + name + "' from " + from.Describe() + " did not come within a minute");
+  if (!net_.cv_.wait_for(lock, net_.wait_, [&] { return net_.messages_.count(key) > 0; })) {
+    return DeadlineExceededError("'" + name + "' from " + from.Describe() + " did not come within " +
+                                 std::to_string(net_.wait_.count() / 1000) + " s");
   }
   return net_.messages_[key];
 }

@@ -1,8 +1,9 @@
 #pragma once
 // Channels between threads of one process (unit tests and benchmarks): Receive waits for the
-// message (at most a minute: a protocol bug fails the test instead of hanging it); a second
+// message (a minute by default: a protocol bug fails the test instead of hanging it); a second
 // message under one (from, to, name) is refused, as the federation refuses it.
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -15,6 +16,9 @@ namespace fedflow::ml {
 
 class MemoryNetwork final {
  public:
+  /// `wait`: how long Receive waits (benchmarks with long steps give more).
+  explicit MemoryNetwork(std::chrono::milliseconds wait = std::chrono::minutes(1)) : wait_(wait) {}
+
   class End final : public Channel {
    public:
     End(MemoryNetwork& net, PartyRef self) : net_(net), self_(std::move(self)) {}
@@ -27,6 +31,7 @@ class MemoryNetwork final {
   };
 
  private:
+  const std::chrono::milliseconds wait_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::tuple<std::string, std::string, std::string>, std::string> messages_;
