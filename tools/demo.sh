@@ -3,8 +3,9 @@
 # local three-party federation (guest 9999, host 10000, arbiter 10001; one fedflow-server and
 # one SQLite database each), runs FATE's intersection example job unchanged (Reader ->
 # DataTransform -> RSA intersection, fedflow's built-in providers), its ECDH variant, and FATE's
-# hetero LR example (-> HeteroLR with Paillier -> Evaluation) with live progress, shows each
-# party's view, outputs, the model's AUC and KS and its loss curve, and stops the servers. Security is on as in production: parties sign every
+# hetero LR example (-> HeteroLR with Paillier -> Evaluation) and its homo LR example (-> FeatureScale
+# -> HomoLR with secure aggregation -> Evaluation) with live progress, shows each party's view,
+# outputs, the models' AUC and KS and the loss curve, and stops the servers. Security is on as in production: parties sign every
 # interconnect call with their Ed25519 keys (exchanged below) and the host and arbiter only admit
 # jobs they granted. Everything stays under demo/ (logs, databases, keys, workers).
 #   tools/demo.sh            env: DEMO_DIR (demo), DEMO_PORT (first of three ports, 19380)
@@ -72,15 +73,18 @@ done
 echo "== three parties up: guest 9999 :$PORT, host 10000 :$((PORT + 1)), arbiter 10001 :$((PORT + 2))"
 echo "== the host grants guest 9999 the job's components and the host's table"
 "$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 1))" permission grant -p 9999 -r guest \
-  -c Reader,DataTransform,Intersection,HeteroLR,Evaluation -d experiment.breast_hetero_host
-echo "== the arbiter grants guest 9999 HeteroLR (it holds the Paillier key, and no data)"
-"$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 2))" permission grant -p 9999 -r guest -c HeteroLR
+  -c Reader,DataTransform,Intersection,FeatureScale,HeteroLR,HomoLR,Evaluation \
+  -d experiment.breast_hetero_host,experiment.breast_homo_host
+echo "== the arbiter grants guest 9999 HeteroLR (it holds the Paillier key, and no data) and HomoLR (it aggregates)"
+"$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + 2))" permission grant -p 9999 -r guest -c HeteroLR,HomoLR
 echo "== uploading the breast data sets: guest's at 9999, host's at 10000 (FATE upload confs)"
-for side in guest host; do
-  k=0; [ $side = host ] && k=1
-  printf '{"file": "%s", "table_name": "breast_hetero_%s", "namespace": "experiment", "head": 1, "partition": 8}\n' \
-    "$PWD/examples/fate/data/breast_hetero_$side.csv" "$side" >"$DEMO/upload_$side.json"
-  "$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + k))" data upload -c "$DEMO/upload_$side.json" --drop
+for split in hetero homo; do
+  for side in guest host; do
+    k=0; [ $side = host ] && k=1
+    printf '{"file": "%s", "table_name": "breast_%s_%s", "namespace": "experiment", "head": 1, "partition": 8}\n' \
+      "$PWD/examples/fate/data/breast_${split}_$side.csv" "$split" "$side" >"$DEMO/upload_${split}_$side.json"
+    "$BIN/tools/cli/fedflow" --server "127.0.0.1:$((PORT + k))" data upload -c "$DEMO/upload_${split}_$side.json" --drop
+  done
 done
 DSL=examples/fate/v1-dsl/test_intersect_job_dsl.json
 run_job() {  # conf, title
@@ -116,4 +120,10 @@ echo "== this run's loss per iteration (FATE's Taylor approximation, decrypted b
 $FLOW output metrics -j "$JOB" -r guest -p 9999 -t hetero_lr_0 --name loss
 echo "== the guest's first predictions (FATE's columns)"
 $FLOW output preview -j "$JOB" -r guest -p 9999 -t hetero_lr_0 --limit 3
+echo "== submitting FATE's homo LR example (examples/fate/v1-dsl/homo_lr_train_*.json, the arbiter on 10001):"
+echo "   Reader -> DataTransform -> FeatureScale -> HomoLR (FedAvg, pairwise X25519 masks) -> Evaluation"
+$FLOW job submit -c examples/jobs/homo_lr_three_party_conf.json -d examples/fate/v1-dsl/homo_lr_train_dsl.json --wait
+JOB=$($FLOW --json job list -n 1 | sed -n 's/.*"job_id": "\([0-9]*\)".*/\1/p' | head -1)
+echo "== this run's evaluation at the guest (its own 227 rows, the federated model)"
+$FLOW output metrics -j "$JOB" -r guest -p 9999 -t evaluation_0 --name homo_lr_0
 echo "== logs, databases and task directories: $DEMO"

@@ -234,17 +234,18 @@ Status ServerApp::Impl::RegisterConfiguredProviders() {
     }
     // fedflow-ml beside the Reader: real components, registered without any configuration.
     const std::string ml = (fs::path(builtin).parent_path() / "fedflow-ml").string();
-    executor::Provider m{"fedflow-ml", FEDFLOW_VERSION, ml, {"DataTransform", "DataIO", "Intersection", "FeatureScale", "HeteroLR", "Evaluation"},
+    executor::Provider m{"fedflow-ml", FEDFLOW_VERSION, ml, {"DataTransform", "DataIO", "Intersection", "FeatureScale", "HeteroLR", "HomoLR", "Evaluation"},
                          "builtin"};
     m.roles = {{"DataTransform", data_roles},
                {"DataIO", data_roles},
                {"Intersection", {"guest", "host"}},
                {"FeatureScale", data_roles},
                {"HeteroLR", {"guest", "host", "arbiter"}},
+               {"HomoLR", {"guest", "host", "arbiter"}},
                {"Evaluation", {"guest", "host", "local"}}};
     Status ml_registered = providers->Register(m);
     if (!ml_registered.ok()) {
-      log::Get("app")->warn("provider fedflow-ml not available ({}): DataTransform, Intersection, FeatureScale, HeteroLR and Evaluation need "
+      log::Get("app")->warn("provider fedflow-ml not available ({}): DataTransform, Intersection, FeatureScale, HeteroLR, HomoLR and Evaluation need "
                             "another provider", ml_registered.message());
     }
   }

@@ -33,16 +33,16 @@ std::string ReadText(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-/// Guest 9999 and host 10000 with the breast tables uploaded, real components; a third server
-/// (10001) takes no part.
-std::unique_ptr<Federation> StartWithBreast(const std::string& name) {
+/// Guest 9999 and host 10000 with the breast tables uploaded (`kind`: hetero or homo), real
+/// components; a third server (10001) takes no part.
+std::unique_ptr<Federation> StartWithBreast(const std::string& name, const std::string& kind = "hetero") {
   FederationOptions options;
   options.real_components = true;
   auto started = Federation::Start(name, {{"9999"}, {"10000"}, {"10001"}}, options);
   BOOST_REQUIRE_MESSAGE(started.ok(), started.status().ToString());
   std::unique_ptr<Federation> f = std::move(started).value();
-  for (const auto& [party, table] : {std::pair<std::string, std::string>{"9999", "breast_hetero_guest"},
-                                     {"10000", "breast_hetero_host"}}) {
+  for (const auto& [party, table] : {std::pair<std::string, std::string>{"9999", "breast_" + kind + "_guest"},
+                                     {"10000", "breast_" + kind + "_host"}}) {
     fs::create_directories(f->HomeOf(party) + "/import");
     fs::copy_file(kData + table + ".csv", f->HomeOf(party) + "/import/" + table + ".csv");
     auto up = f->Call(party, "POST", "/v2/data/component/upload",
@@ -232,6 +232,20 @@ BOOST_AUTO_TEST_CASE(AHeteroLrModelPredictsInALaterTaskAndFeatureScaleRuns) {
   auto as_predict = trained;
   for (std::size_t at = 0; (at = as_predict.find(",train\n", at)) != std::string::npos;) as_predict.replace(at, 7, ",predict\n");
   BOOST_TEST((predicted == as_predict), predicted.substr(0, 300));
+}
+
+BOOST_AUTO_TEST_CASE(FateHomoLrExampleRunsUnchangedWithSecureAggregation) {
+  auto f = StartWithBreast("ml-homo-lr", "homo");
+  // Reader -> DataTransform -> FeatureScale -> HomoLR -> Evaluation (not at the host: need_run false).
+  const std::string job = RunToEnd(*f, ReadText(kV1 + "homo_lr_train_dsl.json"), ReadText(kV1 + "homo_lr_train_conf.json"));
+  bj::object summary = MetricAt(*f, "9999", "guest", job, "evaluation_0", "train", "homo_lr_0");
+  BOOST_TEST(Number(summary, "auc") >= 0.97);
+  // The model at both clients, predictions of their own rows at each, the loss at the arbiter.
+  BOOST_TEST(OutputCount(*f, "9999", "guest", job, "homo_lr_0") == 227);
+  BOOST_TEST(OutputCount(*f, "10000", "host", job, "homo_lr_0") == 228);
+  bj::object loss = MetricAt(*f, "10000", "arbiter", job, "homo_lr_0", "train", "loss");
+  BOOST_REQUIRE(loss.size() >= 2u);
+  BOOST_TEST(Number(loss, std::to_string(loss.size() - 1)) < Number(loss, "0"));
 }
 
 BOOST_AUTO_TEST_CASE(EvaluationScoresAPredictionTableWithFateMetricNames) {

@@ -6,6 +6,7 @@
 #define BOOST_TEST_MODULE ff_hetero_lr_test
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <thread>
 
 #include "components/ml/common/memory_channel.hpp"
@@ -139,6 +140,62 @@ BOOST_AUTO_TEST_CASE(EveryOptimizerAndPenaltyConverges) {
       BOOST_TEST(auc >= 0.95, optimizer << " " << penalty << ": AUC " << auc);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(TwoHostsSplitTheFeaturesAndStillLearn) {
+  // The host's 20 features split between two hosts (10 each), encrypted and plain.
+  const PartyData guest = Load("breast_hetero_guest.csv", true);
+  const PartyData host = Load("breast_hetero_host.csv", false);
+  PartyData first = host, second = host;
+  first.x.cols = second.x.cols = 10;
+  first.x.values.clear();
+  second.x.values.clear();
+  for (std::size_t r = 0; r < host.x.rows; ++r) {
+    for (std::size_t c = 0; c < 20; ++c) (c < 10 ? first : second).x.values.push_back(host.x.at(r, c));
+  }
+  const PartyRef host2{"host", "10001"};
+  auto run = [&](bool encrypt) {
+    HeteroLrParams p = FateExample();
+    p.encrypt = encrypt;
+    p.early_stop = "weight_diff";  // with two hosts there is no loss, as in FATE
+    p.tol = 1e-9;
+    p.max_iter = 10;
+    MemoryNetwork net;
+    Status s1, s2, sa;
+    HeteroLrModel m1, m2;
+    std::thread t1([&] {
+      MemoryNetwork::End end(net, kHost);
+      auto m = TrainHeteroLrHost(end, p, first, kGuest, kArbiter);
+      s1 = m.status();
+      if (m.ok()) m1 = *m;
+    });
+    std::thread t2([&] {
+      MemoryNetwork::End end(net, host2);
+      auto m = TrainHeteroLrHost(end, p, second, kGuest, kArbiter);
+      s2 = m.status();
+      if (m.ok()) m2 = *m;
+    });
+    std::thread ta([&] {
+      MemoryNetwork::End end(net, kArbiter);
+      sa = TrainHeteroLrArbiter(end, p, kGuest, {kHost, host2}).status();
+    });
+    MemoryNetwork::End end(net, kGuest);
+    auto g = TrainHeteroLrGuest(end, p, guest, {kHost, host2}, kArbiter);
+    t1.join();
+    t2.join();
+    ta.join();
+    BOOST_REQUIRE_MESSAGE(g.ok(), g.status().ToString());
+    BOOST_REQUIRE(s1.ok() && s2.ok() && sa.ok());
+    BOOST_TEST(m1.weights.size() == 10u);
+    BOOST_TEST(m2.weights.size() == 10u);
+    return std::make_pair(*g, m1);
+  };
+  auto [encrypted, host_model] = run(true);
+  BOOST_TEST(Auc(encrypted.scores) >= 0.98);
+  BOOST_TEST(std::isnan(encrypted.loss.front()));  // no loss with several hosts
+  auto [plain, plain_host] = run(false);
+  for (std::size_t i = 0; i < plain.weights.size(); ++i) BOOST_TEST(std::abs(plain.weights[i] - encrypted.weights[i]) < 1e-5);
+  for (std::size_t i = 0; i < plain_host.weights.size(); ++i) BOOST_TEST(std::abs(plain_host.weights[i] - host_model.weights[i]) < 1e-5);
 }
 
 BOOST_AUTO_TEST_CASE(EarlyStopAndFullBatchAndBadParameters) {

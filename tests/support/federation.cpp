@@ -163,8 +163,8 @@ Status Federation::Launch(Server& p) {
   const bool real = options_.real_components;
   yaml += "providers:\n  - {name: test, version: \"1.0\", executable: " + std::string(FEDFLOW_TEST_WORKER_BIN) +
           ", modules: [" + std::string(options_.builtin_reader || real ? "" : "Reader, reader, ") +
-          std::string(real ? "" : "DataTransform, Intersection, Evaluation, HeteroLR, FeatureScale, ") +
-          "HomoLR, TestModule,"
+          std::string(real ? "" : "DataTransform, Intersection, Evaluation, HeteroLR, FeatureScale, HomoLR, ") +
+          "TestModule,"
           " psi, feature_scale, hetero_feature_binning, hetero_feature_selection, coordinated_lr, evaluation]}\n";
   yaml += SecurityYaml(p);
   yaml += p.setup.extra_yaml;

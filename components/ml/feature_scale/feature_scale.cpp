@@ -1,7 +1,6 @@
 #include "components/ml/feature_scale/feature_scale.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -9,6 +8,7 @@
 #include <unordered_map>
 
 #include "components/ml/common/model_output.hpp"
+#include "components/ml/common/prediction_table.hpp"
 
 namespace fedflow::ml {
 
@@ -17,18 +17,6 @@ namespace bj = boost::json;
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-StatusOr<double> NumberAt(const worker::CsvTable& t, std::size_t row, std::size_t col, const std::string& source) {
-  const std::string& text = t.rows[row][col];
-  double v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc() || ptr != end || !std::isfinite(v)) {
-    return InvalidArgumentError(source + " line " + std::to_string(row + 2) + ", column " + t.header[col] + ": '" +
-                                text.substr(0, 32) + "' is not a number (run DataTransform first)");
-  }
-  return v;
-}
 
 /// The q-quantile (0..1) of values, by linear interpolation between order statistics.
 double Quantile(std::vector<double> values, double q) {
@@ -144,7 +132,7 @@ StatusOr<models::FeatureScaleModel> FitFeatureScale(const worker::Params& p, con
     }
     std::vector<double> values(input.rows.size());
     for (std::size_t r = 0; r < input.rows.size(); ++r) {
-      FEDFLOW_ASSIGN_OR_RETURN(values[r], NumberAt(input, r, columns[f], source));
+      FEDFLOW_ASSIGN_OR_RETURN(values[r], CellNumber(input, r, columns[f], source));
     }
     double lower = lowers[k], upper = uppers[k];
     ++k;
@@ -194,7 +182,7 @@ StatusOr<worker::CsvTable> ApplyFeatureScale(const models::FeatureScaleModel& m,
   for (std::size_t r = 0; r < input.rows.size(); ++r) {
     for (std::size_t f = 0; f < columns.size(); ++f) {
       if (!m.scaled(static_cast<int>(f))) continue;
-      FEDFLOW_ASSIGN_OR_RETURN(double v, NumberAt(input, r, columns[f], source));
+      FEDFLOW_ASSIGN_OR_RETURN(double v, CellNumber(input, r, columns[f], source));
       const int i = static_cast<int>(f);
       v = std::clamp(v, m.lower(i), m.upper(i));
       out.rows[r][columns[f]] = Format((v - m.offset(i)) / m.scale(i));

@@ -25,20 +25,13 @@
 #include "base/status.hpp"
 #include "components/ml/common/channel.hpp"
 #include "components/ml/linear/cipher_vector.hpp"
+#include "components/ml/linear/linear_params.hpp"
 #include "components/ml/linear/optimizer.hpp"
 
 namespace fedflow::ml {
 
-struct HeteroLrParams {
-  OptimizerParams optimizer;
-  int max_iter = 100;
-  std::int64_t batch_size = -1;    ///< -1: the whole data set in one batch
-  std::string early_stop = "diff";  ///< diff | abs | weight_diff
-  double tol = 0.0001;
-  std::string init_method = "random_uniform";  ///< zeros | ones | const | random_uniform | random_normal
-  double init_const = 1;
-  bool fit_intercept = true;
-  std::uint64_t random_seed = 0;  ///< initial weights and the batch shuffle
+/// random_seed seeds the initial weights and the batch shuffle.
+struct HeteroLrParams : LinearTrainParams {
   bool shuffle = true;
   int key_length = 1024;
   int precision = 23;

@@ -1,6 +1,5 @@
 #include "components/ml/linear/hetero_lr_component.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <unordered_map>
@@ -8,7 +7,9 @@
 #include "components/crypto/parallel.hpp"
 #include "components/ml/common/channel.hpp"
 #include "components/ml/common/model_output.hpp"
+#include "components/ml/common/prediction_table.hpp"
 #include "components/ml/linear/hetero_lr.hpp"
+#include "components/ml/linear/linear_params.hpp"
 #include "components/sdk/params.hpp"
 #include "components/sdk/table.hpp"
 #include "components/sdk/tracking.hpp"
@@ -21,13 +22,10 @@ using worker::StringOf;
 
 namespace {
 
-// FATE 1.11 LogisticParam keys read here, and the ones accepted and left alone.
-const std::set<std::string> kKnown = {
-    "penalty", "tol", "alpha", "optimizer", "batch_size", "learning_rate", "init_param", "max_iter", "early_stop",
-    "encrypt_param", "decay", "decay_sqrt", "floating_point_precision", "shuffle", "predict_param", "cv_param",
-    "need_run", "multi_class", "batch_strategy", "masked_rate", "sqn_param", "callback_param", "validation_freqs",
-    "early_stopping_rounds", "metrics", "use_first_metric_only", "stepwise_param", "encrypted_mode_calculator_param",
-    "reveal_strategy", "reveal_every_iter", "use_mix_rand", "use_proximal", "mu"};
+// HeteroLR's own keys beside the shared ones (linear_params.hpp); FATE's others are accepted and ignored.
+const std::set<std::string> kHeteroKeys = {"floating_point_precision", "sqn_param", "stepwise_param",
+                                           "encrypted_mode_calculator_param", "reveal_strategy",
+                                           "reveal_every_iter", "use_mix_rand"};
 
 struct Settings {
   HeteroLrParams lr;
@@ -35,38 +33,18 @@ struct Settings {
 };
 
 StatusOr<Settings> SettingsOf(const worker::Params& p) {
-  FEDFLOW_RETURN_IF_ERROR(p.CheckKnown(kKnown));
+  std::set<std::string> known = LinearParamKeys();
+  known.insert(kHeteroKeys.begin(), kHeteroKeys.end());
+  FEDFLOW_RETURN_IF_ERROR(p.CheckKnown(known));
   Settings s;
   HeteroLrParams& lr = s.lr;
-  FEDFLOW_ASSIGN_OR_RETURN(lr.optimizer.penalty, p.Choice("penalty", "L2", {"L1", "L2", "none", "None"}));
-  if (lr.optimizer.penalty == "None") lr.optimizer.penalty = "none";
-  FEDFLOW_ASSIGN_OR_RETURN(lr.tol, p.Double("tol", 1e-4));
-  FEDFLOW_ASSIGN_OR_RETURN(lr.optimizer.alpha, p.Double("alpha", 1.0));
-  FEDFLOW_ASSIGN_OR_RETURN(lr.optimizer.optimizer,
-                           p.Choice("optimizer", "rmsprop", {"sgd", "rmsprop", "adam", "adagrad", "nesterov_momentum_sgd"}));
-  FEDFLOW_ASSIGN_OR_RETURN(lr.batch_size, p.Int("batch_size", -1, -1, INT64_MAX));
-  if (lr.batch_size != -1 && lr.batch_size < 10) return p.Error("batch_size", "must be -1 (all rows) or at least 10");
-  FEDFLOW_ASSIGN_OR_RETURN(lr.optimizer.learning_rate, p.Double("learning_rate", 0.01));
-  if (!(lr.optimizer.learning_rate > 0)) return p.Error("learning_rate", "must be above 0");
-  FEDFLOW_ASSIGN_OR_RETURN(std::int64_t max_iter, p.Int("max_iter", 100, 1, 100000));
-  lr.max_iter = static_cast<int>(max_iter);
-  FEDFLOW_ASSIGN_OR_RETURN(lr.early_stop, p.Choice("early_stop", "diff", {"diff", "abs", "weight_diff"}));
-  FEDFLOW_ASSIGN_OR_RETURN(lr.optimizer.decay, p.Double("decay", 1.0));
-  FEDFLOW_ASSIGN_OR_RETURN(lr.optimizer.decay_sqrt, p.Bool("decay_sqrt", true));
+  lr.optimizer.optimizer = "rmsprop";  // FATE's LogisticParam defaults
+  lr.optimizer.alpha = 1.0;
+  FEDFLOW_RETURN_IF_ERROR(ReadLinearParams(p, &lr, &s.threshold));
   FEDFLOW_ASSIGN_OR_RETURN(lr.shuffle, p.Bool("shuffle", true));
   if (const bj::value* v = p.Raw("floating_point_precision"); v && !v->is_null()) {
     FEDFLOW_ASSIGN_OR_RETURN(std::int64_t precision, p.Int("floating_point_precision", 23, 1, 52));
     lr.precision = static_cast<int>(precision);
-  }
-  FEDFLOW_ASSIGN_OR_RETURN(worker::Params init, p.Object("init_param"));
-  FEDFLOW_RETURN_IF_ERROR(init.CheckKnown({"init_method", "init_const", "fit_intercept", "random_seed"}));
-  FEDFLOW_ASSIGN_OR_RETURN(lr.init_method, init.Choice("init_method", "random_uniform",
-                                                       {"zeros", "ones", "const", "random_uniform", "random_normal"}));
-  FEDFLOW_ASSIGN_OR_RETURN(lr.init_const, init.Double("init_const", 1.0));
-  FEDFLOW_ASSIGN_OR_RETURN(lr.fit_intercept, init.Bool("fit_intercept", true));
-  if (const bj::value* v = init.Raw("random_seed"); v && !v->is_null()) {
-    FEDFLOW_ASSIGN_OR_RETURN(std::int64_t seed, init.Int("random_seed", 0, 0, INT64_MAX));
-    lr.random_seed = static_cast<std::uint64_t>(seed);
   }
   FEDFLOW_ASSIGN_OR_RETURN(worker::Params encrypt, p.Object("encrypt_param"));
   FEDFLOW_RETURN_IF_ERROR(encrypt.CheckKnown({"method", "key_length"}));
@@ -74,13 +52,6 @@ StatusOr<Settings> SettingsOf(const worker::Params& p) {
   FEDFLOW_ASSIGN_OR_RETURN(std::int64_t key_length, encrypt.Int("key_length", 1024, 1024, 4096));
   if (key_length % 256 != 0) return encrypt.Error("key_length", "must be a multiple of 256 (1024, 2048, 3072, 4096)");
   lr.key_length = static_cast<int>(key_length);
-  FEDFLOW_ASSIGN_OR_RETURN(worker::Params predict, p.Object("predict_param"));
-  FEDFLOW_ASSIGN_OR_RETURN(s.threshold, predict.Double("threshold", 0.5));
-  FEDFLOW_ASSIGN_OR_RETURN(worker::Params cv, p.Object("cv_param"));
-  FEDFLOW_ASSIGN_OR_RETURN(bool need_cv, cv.Bool("need_cv", false));
-  if (need_cv) return cv.Error("need_cv", "true is not supported yet: set it to false");
-  FEDFLOW_ASSIGN_OR_RETURN(std::string multi, p.String("multi_class", "ovr"));
-  if (multi != "ovr") return p.Error("multi_class", "must be ovr");
   lr.threads = crypto::HardwareThreads();
   return s;
 }
@@ -103,25 +74,14 @@ StatusOr<PartyData> DataOf(const worker::DataInput& in, bool with_label, std::ve
   d.x.cols = columns.size();
   d.x.rows = t.rows.size();
   d.x.values.reserve(d.x.rows * d.x.cols);
-  auto number = [&](const std::string& text, std::size_t row, std::size_t col, double* out) -> Status {
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, *out);
-    if (ec != std::errc() || ptr != end || !std::isfinite(*out)) {
-      return InvalidArgumentError(in.file + " line " + std::to_string(row + 2) + ", column " + t.header[col] + ": '" +
-                                  text.substr(0, 32) + "' is not a number (run DataTransform first)");
-    }
-    return Status::OK();
-  };
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     d.ids.push_back(t.rows[r][0]);
     for (std::size_t c : columns) {
-      double v = 0;
-      FEDFLOW_RETURN_IF_ERROR(number(t.rows[r][c], r, c, &v));
+      FEDFLOW_ASSIGN_OR_RETURN(double v, CellNumber(t, r, c, in.file));
       d.x.values.push_back(v);
     }
     if (with_label) {
-      double y = 0;
-      FEDFLOW_RETURN_IF_ERROR(number(t.rows[r][static_cast<std::size_t>(label)], r, static_cast<std::size_t>(label), &y));
+      FEDFLOW_ASSIGN_OR_RETURN(double y, CellNumber(t, r, static_cast<std::size_t>(label), in.file));
       if (y != 0 && y != 1) {
         return InvalidArgumentError(in.file + " line " + std::to_string(r + 2) + ": label " + t.rows[r][static_cast<std::size_t>(label)] +
                                     " is not 0 or 1 (HeteroLR is binary)");
@@ -148,25 +108,12 @@ StatusOr<PartyData> Reorder(const PartyData& data, const std::vector<std::string
   return out;
 }
 
-std::string Format(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.6f", v);
-  return buf;
-}
-
-/// FATE's prediction columns: label, predict_result, predict_score, predict_detail, type.
+/// FATE's prediction columns at the guest.
 Status SavePredictions(worker::WorkerSession& s, const worker::DataInput& in, const PartyData& data,
                        const std::vector<double>& scores, double threshold, const std::string& type) {
-  worker::CsvTable out;
-  const std::string label = in.label_column.empty() ? "label" : in.label_column;
-  out.header = {in.table.header[0], "label", "predict_result", "predict_score", "predict_detail", "type"};
-  for (std::size_t r = 0; r < scores.size(); ++r) {
-    const double p = scores[r];
-    const std::string y = data.y.empty() ? "" : (data.y[r] > 0.5 ? "1" : "0");
-    out.rows.push_back({data.ids[r], y, p > threshold ? "1" : "0", Format(p),
-                        "{\"0\": " + Format(1 - p) + ", \"1\": " + Format(p) + "}", type});
-  }
-  return worker::SaveDataOutput(s, worker::FirstDataOutput(s), out, in.table.header[0], "label");
+  return worker::SaveDataOutput(s, worker::FirstDataOutput(s),
+                                PredictionTable(in.table.header[0], data.ids, data.y, scores, threshold, type),
+                                in.table.header[0], "label");
 }
 
 /// The ids alone, so that components after this one have an input at a host.
