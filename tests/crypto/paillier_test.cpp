@@ -182,7 +182,7 @@ BOOST_AUTO_TEST_CASE(BadKeysAndCiphertextsAreRefused) {
 }
 
 BOOST_AUTO_TEST_CASE(GeneratedKeysHaveTheirLength) {
-  for (int bits : {1024, 2048}) {
+  for (int bits : {1024, 2048, 3072}) {
     auto key = PaillierPrivateKey::Generate(bits);
     BOOST_REQUIRE(key.ok());
     BOOST_TEST(key->public_key().bits() == bits);
