@@ -198,6 +198,25 @@ BOOST_AUTO_TEST_CASE(TwoHostsSplitTheFeaturesAndStillLearn) {
   for (std::size_t i = 0; i < plain_host.weights.size(); ++i) BOOST_TEST(std::abs(plain_host.weights[i] - host_model.weights[i]) < 1e-5);
 }
 
+BOOST_AUTO_TEST_CASE(AnArbiterCannotSwitchAPartyToPlaintext) {
+  // A hostile arbiter sends the test-only plaintext marker instead of a key: guest and host, which
+  // run encrypted, refuse before sending anything.
+  const PartyData guest = Load("breast_hetero_guest.csv", true);
+  const PartyData host = Load("breast_hetero_host.csv", false);
+  auto plain = VectorDecryptor::Make(false, 1024, 23, 1);
+  BOOST_REQUIRE(plain.ok());
+  MemoryNetwork net;
+  MemoryNetwork::End arbiter(net, kArbiter);
+  BOOST_REQUIRE(arbiter.Send("paillier_key", plain->KeyMessage(), kGuest).ok());
+  BOOST_REQUIRE(arbiter.Send("paillier_key", plain->KeyMessage(), kHost).ok());
+  MemoryNetwork::End g(net, kGuest), h(net, kHost);
+  auto refused_guest = TrainHeteroLrGuest(g, FateExample(), guest, {kHost}, kArbiter);
+  auto refused_host = TrainHeteroLrHost(h, FateExample(), host, kGuest, kArbiter);
+  BOOST_TEST(refused_guest.status().code() == StatusCode::kPermissionDenied);
+  BOOST_TEST(refused_guest.status().message().find("no Paillier public key") != std::string::npos);
+  BOOST_TEST(refused_host.status().code() == StatusCode::kPermissionDenied);
+}
+
 BOOST_AUTO_TEST_CASE(EarlyStopAndFullBatchAndBadParameters) {
   HeteroLrParams p = FateExample();
   p.encrypt = false;

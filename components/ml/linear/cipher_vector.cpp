@@ -30,11 +30,16 @@ Status SameSize(const CipherVector& a, std::size_t n, const char* what) {
 
 }  // namespace
 
-StatusOr<VectorCipher> VectorCipher::FromKeyMessage(const std::string& message, int precision, int threads) {
+StatusOr<VectorCipher> VectorCipher::FromKeyMessage(const std::string& message, int precision, int threads,
+                                                    bool allow_plain) {
   VectorCipher c;
   c.precision_ = precision;
   c.threads_ = std::max(1, threads);
-  if (message == kPlainMarker) return c;
+  if (message == kPlainMarker) {
+    if (allow_plain) return c;
+    return PermissionDeniedError("the arbiter sent no Paillier public key but asked for plaintext: refused, this party "
+                                 "sends its values encrypted only");
+  }
   FEDFLOW_ASSIGN_OR_RETURN(crypto::PaillierPublicKey key, crypto::PaillierPublicKey::FromBytes(message));
   FEDFLOW_ASSIGN_OR_RETURN(crypto::FixedPoint codec, crypto::FixedPoint::Make(key, precision));
   c.key_ = std::make_shared<const crypto::PaillierPublicKey>(std::move(key));
@@ -215,13 +220,13 @@ StatusOr<CipherVector> VectorCipher::Deserialize(const std::string& bytes) const
 
 StatusOr<VectorDecryptor> VectorDecryptor::Make(bool encrypt, int key_length, int precision, int threads) {
   if (!encrypt) {
-    FEDFLOW_ASSIGN_OR_RETURN(VectorCipher c, VectorCipher::FromKeyMessage(kPlainMarker, precision, threads));
+    FEDFLOW_ASSIGN_OR_RETURN(VectorCipher c, VectorCipher::FromKeyMessage(kPlainMarker, precision, threads, true));
     VectorDecryptor d(std::move(c));
     d.threads_ = threads;
     return d;
   }
   FEDFLOW_ASSIGN_OR_RETURN(crypto::PaillierPrivateKey key, crypto::PaillierPrivateKey::Generate(key_length));
-  FEDFLOW_ASSIGN_OR_RETURN(VectorCipher c, VectorCipher::FromKeyMessage(key.public_key().ToBytes(), precision, threads));
+  FEDFLOW_ASSIGN_OR_RETURN(VectorCipher c, VectorCipher::FromKeyMessage(key.public_key().ToBytes(), precision, threads, false));
   VectorDecryptor d(std::move(c));
   d.key_ = std::make_shared<const crypto::PaillierPrivateKey>(std::move(key));
   d.threads_ = threads;

@@ -32,8 +32,11 @@ struct CipherVector {
 /// The operations a party without the private key performs. Thread-safe.
 class VectorCipher final {
  public:
-  /// From the arbiter's key message (KeyMessage): a Paillier public key, or the plaintext mode.
-  static StatusOr<VectorCipher> FromKeyMessage(const std::string& message, int precision, int threads);
+  /// From the arbiter's key message (KeyMessage): a Paillier public key, or the plaintext mode,
+  /// which is taken only when this party itself runs without encryption (`allow_plain`, tests): a
+  /// partner cannot make a party send its values in the clear.
+  static StatusOr<VectorCipher> FromKeyMessage(const std::string& message, int precision, int threads,
+                                               bool allow_plain);
   bool encrypted() const { return key_ != nullptr; }
 
   StatusOr<CipherVector> Encrypt(const std::vector<double>& values) const;

@@ -130,7 +130,7 @@ StatusOr<HeteroLrModel> TrainHeteroLrGuest(Channel& c, const HeteroLrParams& p, 
   if (data.y.size() != n) return InvalidArgumentError("the guest's training data needs a label per row");
   FEDFLOW_ASSIGN_OR_RETURN(Optimizer opt, Optimizer::Make(p.optimizer));
   FEDFLOW_ASSIGN_OR_RETURN(std::string key, c.Receive("paillier_key", arbiter));
-  FEDFLOW_ASSIGN_OR_RETURN(VectorCipher cipher, VectorCipher::FromKeyMessage(key, p.precision, p.threads));
+  FEDFLOW_ASSIGN_OR_RETURN(VectorCipher cipher, VectorCipher::FromKeyMessage(key, p.precision, p.threads, !p.encrypt));
 
   // The sample order and the batches, fixed for the whole training.
   std::vector<std::size_t> order(n);
@@ -239,7 +239,7 @@ StatusOr<HeteroLrModel> TrainHeteroLrHost(Channel& c, const HeteroLrParams& p, c
   FEDFLOW_RETURN_IF_ERROR(CheckHeteroLrParams(p));
   FEDFLOW_ASSIGN_OR_RETURN(Optimizer opt, Optimizer::Make(p.optimizer));
   FEDFLOW_ASSIGN_OR_RETURN(std::string key, c.Receive("paillier_key", arbiter));
-  FEDFLOW_ASSIGN_OR_RETURN(VectorCipher cipher, VectorCipher::FromKeyMessage(key, p.precision, p.threads));
+  FEDFLOW_ASSIGN_OR_RETURN(VectorCipher cipher, VectorCipher::FromKeyMessage(key, p.precision, p.threads, !p.encrypt));
   FEDFLOW_ASSIGN_OR_RETURN(std::string ids_bytes, c.Receive("sample_ids", guest));
   FEDFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, DecodeList(ids_bytes));
   std::unordered_map<std::string, std::size_t> row_of;
