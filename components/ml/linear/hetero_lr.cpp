@@ -20,31 +20,12 @@ std::string Name(const std::string& what, int iteration, std::size_t batch) {
   return what + "." + std::to_string(iteration) + "." + std::to_string(batch);
 }
 
-std::vector<double> InitialWeights(const HeteroLrParams& p, std::size_t n, std::uint64_t salt) {
-  std::vector<double> w(n, 0.0);
-  std::mt19937_64 rng(p.random_seed * 1000003 + salt);
-  for (double& v : w) {
-    if (p.init_method == "ones") {
-      v = 1;
-    } else if (p.init_method == "const") {
-      v = p.init_const;
-    } else if (p.init_method == "random_uniform") {
-      v = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-    } else if (p.init_method == "random_normal") {
-      v = std::normal_distribution<double>(0.0, 1.0)(rng);
-    }
-  }
-  return w;
-}
-
 /// x[row] . w over the first x.cols weights.
 double RowDot(const Matrix& x, std::size_t row, const std::vector<double>& w) {
   double acc = 0;
   for (std::size_t c = 0; c < x.cols; ++c) acc += x.at(row, c) * w[c];
   return acc;
 }
-
-double Sigmoid(double z) { return z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z)); }
 
 StatusOr<CipherVector> ReceiveVector(Channel& c, const VectorCipher& cipher, const std::string& name,
                                      const PartyRef& from, std::size_t expected) {
@@ -149,7 +130,7 @@ StatusOr<HeteroLrModel> TrainHeteroLrGuest(Channel& c, const HeteroLrParams& p, 
 
   HeteroLrModel model;
   model.fit_intercept = p.fit_intercept;
-  std::vector<double> w = InitialWeights(p, data.x.cols + (p.fit_intercept ? 1 : 0), 0);
+  std::vector<double> w = InitialWeights(p, data.x.cols + (p.fit_intercept ? 1 : 0), p.random_seed * 1000003);
   const bool with_loss = hosts.size() == 1;
   for (int it = 0; it < p.max_iter; ++it) {
     opt.SetIteration(it);
@@ -259,7 +240,7 @@ StatusOr<HeteroLrModel> TrainHeteroLrHost(Channel& c, const HeteroLrParams& p, c
   if (total != ids.size()) return InvalidArgumentError("the guest's batches do not cover its samples");
 
   HeteroLrModel model;
-  std::vector<double> w = InitialWeights(p, data.x.cols, 1);
+  std::vector<double> w = InitialWeights(p, data.x.cols, p.random_seed * 1000003 + 1);
   for (int it = 0; it < p.max_iter; ++it) {
     opt.SetIteration(it);
     std::size_t offset = 0;

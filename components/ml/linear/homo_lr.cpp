@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <random>
 
 #include "components/ml/linear/hetero_lr.hpp"
 #include "components/ml/linear/secure_aggregation.hpp"
@@ -14,8 +13,6 @@ namespace {
 
 using worker::DecodeDoubles;
 using worker::EncodeDoubles;
-
-double Sigmoid(double z) { return z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z)); }
 
 double Linear(const Matrix& x, std::size_t row, const std::vector<double>& w, bool fit_intercept) {
   double acc = fit_intercept ? w.back() : 0.0;
@@ -47,14 +44,7 @@ StatusOr<HomoLrModel> TrainHomoLrClient(Channel& c, const HomoLrParams& p, const
   FEDFLOW_ASSIGN_OR_RETURN(Optimizer opt, Optimizer::Make(p.optimizer));
   FEDFLOW_ASSIGN_OR_RETURN(PairwiseMasks masks, PairwiseMasks::Agree(c, self, clients, context));
   const std::size_t dims = x.cols + (p.fit_intercept ? 1 : 0);
-  std::vector<double> w(dims, 0.0);
-  std::mt19937_64 rng(p.random_seed);
-  for (double& v : w) {
-    if (p.init_method == "ones") v = 1;
-    else if (p.init_method == "const") v = p.init_const;
-    else if (p.init_method == "random_uniform") v = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-    else if (p.init_method == "random_normal") v = std::normal_distribution<double>(0.0, 1.0)(rng);
-  }
+  std::vector<double> w = InitialWeights(p, dims, p.random_seed);
   std::vector<std::size_t> order(x.rows);
   for (std::size_t i = 0; i < x.rows; ++i) order[i] = i;
   const std::size_t batch = p.batch_size == -1 ? x.rows : std::min<std::size_t>(x.rows, static_cast<std::size_t>(p.batch_size));

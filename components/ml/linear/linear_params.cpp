@@ -1,8 +1,30 @@
 #include "components/ml/linear/linear_params.hpp"
 
+#include <cmath>
+#include <random>
+
 namespace fedflow::ml {
 
 namespace bj = boost::json;
+
+std::vector<double> InitialWeights(const LinearTrainParams& p, std::size_t n, std::uint64_t seed) {
+  std::vector<double> w(n, 0.0);
+  std::mt19937_64 rng(seed);
+  for (double& v : w) {
+    if (p.init_method == "ones") {
+      v = 1;
+    } else if (p.init_method == "const") {
+      v = p.init_const;
+    } else if (p.init_method == "random_uniform") {
+      v = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    } else if (p.init_method == "random_normal") {
+      v = std::normal_distribution<double>(0.0, 1.0)(rng);
+    }
+  }
+  return w;
+}
+
+double Sigmoid(double z) { return z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z)); }
 
 const std::set<std::string>& LinearParamKeys() {
   static const std::set<std::string> keys = {

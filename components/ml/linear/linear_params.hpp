@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/status.hpp"
 #include "components/ml/linear/optimizer.hpp"
@@ -24,6 +25,12 @@ struct LinearTrainParams {
   bool fit_intercept = true;
   std::uint64_t random_seed = 0;
 };
+
+/// Initial weights by init_method, random ones drawn from a generator seeded with `seed`.
+std::vector<double> InitialWeights(const LinearTrainParams& p, std::size_t n, std::uint64_t seed);
+
+/// The logistic function, without overflow for large |z|.
+double Sigmoid(double z);
 
 /// The keys ReadLinearParams reads, and FATE's keys both modules accept and leave alone.
 const std::set<std::string>& LinearParamKeys();
