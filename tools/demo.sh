@@ -120,6 +120,18 @@ echo "== this run's loss per iteration (FATE's Taylor approximation, decrypted b
 $FLOW output metrics -j "$JOB" -r guest -p 9999 -t hetero_lr_0 --name loss
 echo "== the guest's first predictions (FATE's columns)"
 $FLOW output preview -j "$JOB" -r guest -p 9999 -t hetero_lr_0 --limit 3
+echo "== the model registry: every party kept its part of the model; deploy it everywhere, then predict"
+MODEL_ID="arbiter-10001#guest-9999#host-10000#model"
+for _ in $(seq 50); do $FLOW model load -m "$MODEL_ID" -v "$JOB" >/dev/null 2>&1 && break; sleep 0.2; done
+$FLOW model query -m "$MODEL_ID" -v "$JOB"
+DEPLOYED=$($FLOW --json model deploy -m "$MODEL_ID" -v "$JOB" | sed -n 's/.*"model_version": "\([0-9]*\)".*/\1/p' | head -1)
+echo "   deployed as version $DEPLOYED; FATE's predict DSL (examples/fate/v1-dsl/hetero_lr_normal_predict_dsl.json)"
+echo "   with the predict conf the registry proposes (roles of the training job, job_type predict, its tables):"
+$FLOW model predict-conf -m "$MODEL_ID" -v "$DEPLOYED" >"$DEMO/predict_conf.json"
+$FLOW job submit -c "$DEMO/predict_conf.json" -d examples/fate/v1-dsl/hetero_lr_normal_predict_dsl.json --wait
+PREDICT=$($FLOW --json job list -n 1 | sed -n 's/.*"job_id": "\([0-9]*\)".*/\1/p' | head -1)
+echo "== the predict job's first scores (the trained model's on the same rows)"
+$FLOW output preview -j "$PREDICT" -r guest -p 9999 -t hetero_lr_0 --limit 3
 echo "== submitting FATE's homo LR example (examples/fate/v1-dsl/homo_lr_train_*.json, the arbiter on 10001):"
 echo "   Reader -> DataTransform -> FeatureScale -> HomoLR (FedAvg, pairwise X25519 masks) -> Evaluation"
 $FLOW job submit -c examples/jobs/homo_lr_three_party_conf.json -d examples/fate/v1-dsl/homo_lr_train_dsl.json --wait

@@ -208,6 +208,36 @@ void RegisterCompatRoutes(http::Router& router) {
                if (engine == "MYSQL") return ToV1(CallV2(*r, req, "POST", "/v2/table/bind/mysql", *body), nullptr);
                return bad(InvalidArgumentError("'engine' must be PATH or MYSQL (fedflow binds files and MySQL tables)"));
              });
+
+  // FATE-Flow 1.x model routes (`flow model ...`): the same bodies, answered in the 1.x envelope.
+  const std::pair<const char*, const char*> model_routes[] = {
+      {"/v1/model/load", "/v2/model/load"},
+      {"/v1/model/bind", "/v2/model/bind"},
+      {"/v1/model/deploy", "/v2/model/deploy"},
+      {"/v1/model/query", "/v2/model/query"},
+      {"/v1/model/migrate", "/v2/model/migrate"},
+      {"/v1/model/store", "/v2/model/store"},
+      {"/v1/model/restore", "/v2/model/restore"},
+      {"/v1/model/get/predict/dsl", "/v2/model/predict/dsl"},
+      {"/v1/model/get/predict/conf", "/v2/model/predict/conf"},
+  };
+  for (const auto& [v1, v2] : model_routes) {
+    const std::string target = v2;
+    router.Add("POST", v1, {"compat-1.x", std::string("FATE-Flow 1.x ") + (v1 + 4) + ": as " + target + ".", "as " + target},
+               [r, body_of, bad, target](const HttpRequest& req) {
+                 auto body = body_of(req);
+                 if (!body.ok()) return bad(body.status());
+                 // 1.x clients put the key under job_parameters; query reads it flat.
+                 if (!body->contains("model_id")) {
+                   if (const bj::value* jp = body->if_contains("job_parameters"); jp && jp->is_object()) {
+                     for (const char* k : {"model_id", "model_version"}) {
+                       if (const bj::value* v = jp->as_object().if_contains(k)) (*body)[k] = *v;
+                     }
+                   }
+                 }
+                 return ToV1(CallV2(*r, req, "POST", target, *body), nullptr);
+               });
+  }
 }
 
 }  // namespace fedflow::api

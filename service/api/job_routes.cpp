@@ -16,6 +16,7 @@
 #include "service/http/envelope.hpp"
 #include "service/interconnect/partner_contract.hpp"
 #include "service/json/json.hpp"
+#include "service/model/pipeline_models.hpp"
 
 namespace fedflow::api {
 
@@ -63,10 +64,13 @@ bj::object PlanView(const JobSpec& spec) {
     party["tasks"] = std::move(tasks);
     parties.push_back(std::move(party));
   }
+  bj::array warnings;
+  for (const auto& w : spec.warnings()) warnings.emplace_back(w);
   return bj::object{{"format", spec.format()},
                     {"initiator", bj::object{{"role", spec.initiator().role()}, {"party_id", spec.initiator().party_id()}}},
                     {"job_parameters", std::move(params)},
                     {"task_order", std::move(order)},
+                    {"warnings", std::move(warnings)},
                     {"parties", std::move(parties)}};
 }
 
@@ -233,7 +237,13 @@ HttpResponse RerunAtScheduler(const JobApiDeps& d, const std::string& job_id, co
 }
 
 StatusOr<JobSpec> ParseJobBody(const bj::object& args, const JobApiDeps& d) {
-  auto spec = dsl::PlanSubmission(args, d.party_id, d.plan_context());
+  bj::object prepared;
+  if (d.prepare_submission) {
+    auto completed = d.prepare_submission(args);
+    if (!completed.ok()) return Status(completed.status()).set_api_code(ApiCode::kJobParamsError);
+    prepared = std::move(completed).value();
+  }
+  auto spec = dsl::PlanSubmission(d.prepare_submission ? prepared : args, d.party_id, d.plan_context());
   if (!spec.ok()) return Status(spec.status()).set_api_code(ApiCode::kJobParamsError);
   return spec;
 }
@@ -251,8 +261,11 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
     if (!result.ok()) return JsonError(result.status());
     bj::object data = PlanView(result->spec);
     data["job_id"] = result->job_id;
-    data["model_id"] = result->spec.params().model_id().empty() ? result->job_id : result->spec.params().model_id();
-    data["model_version"] = result->spec.params().model_version().empty() ? "0" : result->spec.params().model_version();
+    // Where the registry keeps the job's models (a predict job: the model it reads).
+    model::ModelKey key = model::TrainedModelKey(result->spec);
+    if (key.model_id.empty()) key = {result->spec.params().model_id(), result->spec.params().model_version()};
+    data["model_id"] = key.model_id;
+    data["model_version"] = key.model_version;
     return JsonOk(std::move(data), "success", bj::object{{"job_id", result->job_id}});
   }, ApiCode::kJobParamsError);
   router.Add("POST", "/v2/job/submit", submit_doc, submit);

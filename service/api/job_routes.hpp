@@ -35,6 +35,8 @@ struct JobApiDeps {
   const Clock* clock = nullptr;
   std::function<dsl::PlanContext()> plan_context;
   std::function<void(const std::string&)> nudge;
+  /// Completes a submit body from the model registry (1.x predict jobs); unset: taken as is.
+  std::function<StatusOr<boost::json::object>(const boost::json::object&)> prepare_submission;
 };
 
 /// The party that schedules a job known here (from this party's job rows), or NotFound (1001).

@@ -88,6 +88,12 @@ struct FederationConfig {
   std::int64_t job_spool_quota_bytes = 8ll << 30;     ///< untaken message bytes one job may hold here
 };
 
+/// The model registry: where models are kept, and the backend of model store/restore.
+struct ModelConfig {
+  std::string dir = "models";  ///< HA instances of a party must share it
+  std::string store_dir;       ///< model store/restore archives ("" = off)
+};
+
 /// The whole server configuration.
 struct ServerConfig {
   std::string party_id;
@@ -121,6 +127,7 @@ struct ServerConfig {
   DataConfig data;
   LimitsConfig limits;
   FederationConfig federation;
+  ModelConfig model;
   std::string config_file;  ///< the file this configuration was read from ("" when parsed from text)
   /// fedflow's own provider (the Reader): default fedflow-builtin beside the server binary;
   /// "none" turns it off.

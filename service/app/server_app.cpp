@@ -21,6 +21,7 @@
 #include "service/api/federation_routes.hpp"
 #include "service/api/job_routes.hpp"
 #include "service/api/log_routes.hpp"
+#include "service/api/model_routes.hpp"
 #include "service/api/output_routes.hpp"
 #include "service/api/partner_routes.hpp"
 #include "service/api/permission_routes.hpp"
@@ -38,6 +39,10 @@
 #include "service/federation/federation_service.hpp"
 #include "service/federation/interconnect_relay.hpp"
 #include "service/federation/spool.hpp"
+#include "service/model/model_registry.hpp"
+#include "service/model/pipeline_models.hpp"
+#include "service/model/predict_submission.hpp"
+#include "service/model/stored_inputs.hpp"
 #include "service/http/http_client.hpp"
 #include "service/http/http_server.hpp"
 #include "service/http/router.hpp"
@@ -84,6 +89,8 @@ struct ServerApp::Impl {
   std::unique_ptr<orm::TableRepository> table_rows;
   std::unique_ptr<orm::FederationRepository> fed_rows;
   std::unique_ptr<tracking::Tracker> tracker;
+  std::unique_ptr<model::ModelStore> models;
+  std::unique_ptr<model::ModelRegistry> model_registry;
   std::unique_ptr<data::TableService> tables;
   security::SigningKey site_key;
   std::unique_ptr<security::DatabaseNonceStore> nonces;
@@ -361,6 +368,10 @@ Status ServerApp::Start() {
   }
   eo.instance_id = c.instance_id;
   eo.heartbeat_interval_ms = std::max<std::int64_t>(100, c.heartbeat_timeout_ms / 5);
+  s.models = std::make_unique<model::ModelStore>(c.model.dir);
+  eo.stored_model_path = [models = s.models.get()](const InputRef& in, const std::string& role, const std::string& party) {
+    return model::StoredInputPath(*models, in, role, party);
+  };
   s.launcher = std::make_unique<executor::ProcessLauncher>();
   s.executor = std::make_unique<executor::TaskExecutor>(
       eo, *s.launcher, *s.providers, *s.tasks, *s.task_lifecycle, s.clock,
@@ -407,6 +418,13 @@ Status ServerApp::Start() {
   }
   pd.forget_tracking = [tracker = s.tracker.get()](const std::string& job_id) { return tracker->ForgetJob(job_id); };
   pd.plan_context = [impl = &s] { return impl->PlanContext(); };
+  pd.keep_models = [models = s.models.get(), outputs = s.output_rows.get(), clock = &s.clock,
+                    self = c.party_id](const JobSpec& spec) {
+    return model::KeepPipelineModels(*models, *outputs, spec, self, clock->NowMs());
+  };
+  pd.check_model_inputs = [models = s.models.get(), self = c.party_id](const JobSpec& spec) {
+    return model::CheckStoredInputs(*models, spec, self);
+  };
   pd.forget_messages = [impl = &s](const std::string& job_id) {
     return impl->federation ? impl->federation->ForgetJob(job_id) : Status::OK();
   };
@@ -463,6 +481,12 @@ Status ServerApp::Start() {
   api::RegisterLogRoutes(s.router, c.log.dir, *s.tasks);
   api::RegisterRegistryRoutes(s.router, c.party_id, s.site_key.PublicPem(), *s.registry, s.clock);
   api::RegisterPermissionRoutes(s.router, *s.permission_rows, s.clock, c.security.permission);
+  model::RegistryOptions ro;
+  ro.party_id = c.party_id;
+  ro.backend_dir = c.model.store_dir;
+  ro.max_archive_bytes = static_cast<std::size_t>(c.limits.max_body_bytes);
+  s.model_registry = std::make_unique<model::ModelRegistry>(*s.models, ro, s.clock);
+  api::RegisterModelRoutes(s.router, *s.model_registry, *s.party_client, s.clock);
   api::JobApiDeps jd;
   jd.party_id = c.party_id;
   jd.scheduler = s.scheduler.get();
@@ -477,6 +501,9 @@ Status ServerApp::Start() {
   Impl* impl = &s;
   jd.plan_context = [impl] { return impl->PlanContext(); };
   jd.nudge = [loop](const std::string& job_id) { loop->Nudge(job_id); };
+  jd.prepare_submission = [models = s.models.get()](const boost::json::object& args) {
+    return model::PreparePredictSubmission(*models, args);
+  };
   api::RegisterJobRoutes(s.router, jd);
   api::RegisterSchedulerRoutes(s.router, jd);
   api::RegisterAdminRoutes(s.router, jd);

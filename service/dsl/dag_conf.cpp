@@ -77,19 +77,6 @@ Status ApplyDagTaskConf(const bj::object& o, const std::string& path, DagTaskCon
   return Status::OK();
 }
 
-std::string ProviderPin(const std::string& provider) {
-  std::string s = provider;
-  if (auto at = s.find('@'); at != std::string::npos) s = s.substr(0, at);
-  std::string name = s, version;
-  if (auto colon = s.find(':'); colon != std::string::npos) {
-    name = s.substr(0, colon);
-    version = s.substr(colon + 1);
-  }
-  if (name.empty() || name == "*") return "";
-  if (version.empty() || version == "*") return name;
-  return name + "@" + version;
-}
-
 StatusOr<DagJobConf> ReadDagJobConf(const bj::object& dag, const std::string& initiator_party_id,
                                     const PlanContext& ctx) {
   FEDFLOW_ASSIGN_OR_RETURN(bj::object conf, GetObject(dag, "conf", "dag.conf", true));
@@ -136,6 +123,14 @@ StatusOr<DagJobConf> ReadDagJobConf(const bj::object& dag, const std::string& in
   }
   if (const bj::value* mv = conf.if_contains("model_version")) {
     FEDFLOW_ASSIGN_OR_RETURN(*params.mutable_model_version(), json::ScalarToString(*mv, "dag.conf.model_version"));
+  }
+  FEDFLOW_ASSIGN_OR_RETURN(bj::object warehouse, GetObject(conf, "model_warehouse", "dag.conf.model_warehouse", true));
+  FEDFLOW_RETURN_IF_ERROR(CheckKnownKeys(warehouse, "'dag.conf.model_warehouse'", {"model_id", "model_version"}));
+  if (warehouse.contains("model_id")) {
+    FEDFLOW_ASSIGN_OR_RETURN(out.warehouse_model_id, GetString(warehouse, "model_id", "dag.conf.model_warehouse.model_id"));
+  }
+  if (const bj::value* mv = warehouse.if_contains("model_version")) {
+    FEDFLOW_ASSIGN_OR_RETURN(out.warehouse_model_version, json::ScalarToString(*mv, "dag.conf.model_warehouse.model_version"));
   }
   FEDFLOW_ASSIGN_OR_RETURN(bj::object task_conf_obj, GetObject(conf, "task", "dag.conf.task", true));
   FEDFLOW_RETURN_IF_ERROR(ApplyDagTaskConf(task_conf_obj, "dag.conf.task", &out.task));

@@ -39,9 +39,6 @@ struct DagTaskConf {
 /// Applies one task conf object at `path` over `c`.
 Status ApplyDagTaskConf(const boost::json::object& o, const std::string& path, DagTaskConf* c);
 
-/// "name:version@device" (2.x) -> "name@version" (fedflow's pin); "*" or missing parts match any.
-std::string ProviderPin(const std::string& provider);
-
 /// The job as `dag.conf` and `dag.stage` describe it.
 struct DagJobConf {
   /// Job parameters over the defaults. Following FATE-Flow 2.x, task cores are
@@ -51,6 +48,8 @@ struct DagJobConf {
   DagTaskConf task;
   /// `conf.cores`, never below one task's cores: what each party holds for the job.
   std::int64_t job_cores = 0;
+  /// `conf.model_warehouse`: the stored model that model warehouse inputs read by default.
+  std::string warehouse_model_id, warehouse_model_version;
 };
 
 /// Reads `dag.conf` and `dag.stage`. fedflow schedules a job where it is submitted, so a

@@ -37,6 +37,25 @@ Status AddReferences(const std::string& kind, const std::string& key, const bj::
       return InvalidArgumentError("'" + where + "' uses '" + ref +
                                   "': DSL v1 'args' inputs are not supported; read data with a Reader component");
     }
+    if (kind != "data" && ref.rfind("pipeline.", 0) == 0) {
+      // A predict job's stored model: "pipeline.<component>.<output>".
+      const std::string rest = ref.substr(9);
+      auto dot = rest.find('.');
+      if (dot == std::string::npos || dot == 0 || dot + 1 == rest.size()) {
+        return InvalidArgumentError("'" + where + "' entry '" + ref.substr(0, 100) +
+                                    "' must look like 'pipeline.<component>.<output>'");
+      }
+      InputRef r;
+      r.set_kind(kind);
+      r.set_key(key);
+      r.set_producer(rest.substr(0, dot));
+      r.set_output(rest.substr(dot + 1));
+      FEDFLOW_RETURN_IF_ERROR(CheckTaskName(r.producer(), "'" + where + "' entry '" + ref.substr(0, 100) + "': component"));
+      FEDFLOW_RETURN_IF_ERROR(
+          CheckInputNames(r, "'" + where + "' entry '" + ref.substr(0, 100) + "': input keys and output names"));
+      c->pipeline_inputs.push_back(r);
+      continue;
+    }
     auto dot = ref.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == ref.size()) {
       return InvalidArgumentError("'" + where + "' entry '" + ref + "' must look like '<component>.<output>'");

@@ -25,6 +25,9 @@ struct DslComponent {
   std::string provider;
   /// Inputs in DSL order: data by key, then model, isometric_model and cache.
   std::vector<InputRef> inputs;
+  /// Model inputs read from the predict job's stored model ("pipeline.<component>.<output>"):
+  /// producer and output name the model's component and output, not a task of this job.
+  std::vector<InputRef> pipeline_inputs;
   std::set<std::string> out_data, out_model, out_cache;
   /// Declared data and model outputs in DSL order, without repeats.
   std::vector<std::string> out_data_order, out_model_order;

@@ -65,7 +65,7 @@ StatusOr<std::vector<bj::object>> Channels(const bj::value& v, const std::string
 }
 
 /// Reads `t.inputs`: task outputs become inputs and upstream edges, warehouse tables become table
-/// inputs, and model warehouse entries are accepted and left to the component.
+/// inputs, and model warehouse entries become inputs of a stored model.
 Status ReadInputs(const bj::object& t, const std::string& path, const DagJob& job, TaskResolver* resolver,
                   ConsumedOutputs* consumed) {
   FEDFLOW_ASSIGN_OR_RETURN(bj::object inputs, GetObject(t, "inputs", path + ".inputs", true));
@@ -97,7 +97,31 @@ Status ReadInputs(const bj::object& t, const std::string& path, const DagJob& jo
             std::string ns = GetString(ch, "namespace", spath + ".namespace", std::string()).value_or("");
             std::string nm = GetString(ch, "name", spath + ".name", std::string()).value_or("");
             if (!ns.empty() && !nm.empty()) resolver->AddTable(ns + "." + nm);
-          } else if (source.key() != "model_warehouse") {
+          } else if (source.key() == "model_warehouse") {
+            // A stored model: its id and version default to dag.conf.model_warehouse.
+            FEDFLOW_RETURN_IF_ERROR(CheckKnownKeys(ch, "'" + spath + "'",
+                                                   {"model_id", "model_version", "producer_task", "output_artifact_key", "parties"}));
+            InputRef r;
+            r.set_kind("model");
+            r.set_key(std::string(input.key()));
+            FEDFLOW_ASSIGN_OR_RETURN(*r.mutable_producer(), GetString(ch, "producer_task", spath + ".producer_task"));
+            FEDFLOW_ASSIGN_OR_RETURN(*r.mutable_output(),
+                                     GetString(ch, "output_artifact_key", spath + ".output_artifact_key"));
+            FEDFLOW_ASSIGN_OR_RETURN(*r.mutable_model_id(),
+                                     GetString(ch, "model_id", spath + ".model_id", job.conf.warehouse_model_id));
+            std::string version = job.conf.warehouse_model_version;
+            if (const bj::value* mv = ch.if_contains("model_version")) {
+              FEDFLOW_ASSIGN_OR_RETURN(version, json::ScalarToString(*mv, spath + ".model_version"));
+            }
+            r.set_model_version(version);
+            if (r.model_id().empty() || r.model_version().empty()) {
+              return InvalidArgumentError("'" + spath + "' names no model: set its model_id and model_version or "
+                                          "dag.conf.model_warehouse");
+            }
+            FEDFLOW_RETURN_IF_ERROR(CheckTaskName(r.producer(), "'" + spath + ".producer_task'"));
+            FEDFLOW_RETURN_IF_ERROR(CheckInputNames(r, "'" + spath + "': input keys and output_artifact_key"));
+            resolver->AddStoredModel(r);
+          } else {
             return InvalidArgumentError("'" + spath +
                                         "': unknown source type (use task_output_artifact, data_warehouse or "
                                         "model_warehouse)");
@@ -148,7 +172,14 @@ Status AddTask(const std::string& name, const bj::value& v, const DagJob& job, P
     FEDFLOW_RETURN_IF_ERROR(job.party_tasks.ApplyTo(name, p, &merged, &party_conf));
     FEDFLOW_RETURN_IF_ERROR(resolver.AddParty(p.first, p.second, true, merged));
     // A task has one provider and one timeout: the first party that sets them decides.
-    if (task->provider().empty()) task->set_provider(ProviderPin(party_conf.provider));
+    if (task->provider().empty() && !party_conf.provider.empty()) {
+      bool fate_provider = false;
+      task->set_provider(ProviderPin(party_conf.provider, &fate_provider));
+      if (fate_provider) {
+        spec->add_warnings("task '" + name + "': provider '" + party_conf.provider.substr(0, 100) +
+                           "' is FATE's; " + module + " runs on the provider here that implements it");
+      }
+    }
     if (task->timeout_ms() == 0) {
       task->set_timeout_ms(party_conf.timeout_s >= 0 ? party_conf.timeout_s * 1000 : job.conf.params.task_timeout_ms());
     }
@@ -214,6 +245,14 @@ StatusOr<JobSpec> ParseFateDag(const bj::value& schema_v, const std::string& ini
   for (auto& t : *spec.mutable_tasks()) {
     for (const auto& o : consumed.data[t.name()]) t.add_output_data(o);
     for (const auto& o : consumed.model[t.name()]) t.add_output_model(o);
+    // A training task's model is kept by the registry even when no later task reads it: every
+    // task of a train DAG outside stage "default" may save "output_model" (FATE 2.x's name).
+    const bj::value& written = tasks_obj.at(t.name());
+    const bj::value* stage = written.is_object() ? written.as_object().if_contains("stage") : nullptr;
+    const bool default_stage = stage && stage->is_string() && stage->as_string() == "default";
+    if (conf.params.job_type() == "train" && !default_stage && !consumed.model[t.name()].count("output_model")) {
+      t.add_output_model("output_model");
+    }
   }
   FEDFLOW_RETURN_IF_ERROR(SortTopologically(spec.mutable_tasks()));
 

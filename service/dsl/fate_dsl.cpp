@@ -44,7 +44,13 @@ Status AddTask(const DslComponent& c, const DslComponents& components, const Run
                const PlanContext& ctx, PlanBudget* budget, JobSpec* spec) {
   const std::string path = "dsl.components." + c.name;
   const std::string* pinned = conf.ProviderOf(c.name);
-  const std::string& provider = pinned ? *pinned : c.provider;
+  const std::string& written = pinned ? *pinned : c.provider;
+  bool fate_provider = false;
+  const std::string provider = ProviderPin(written, &fate_provider);
+  if (fate_provider) {
+    spec->add_warnings("component '" + c.name + "': provider '" + written.substr(0, 100) + "' is FATE's; " + c.module +
+                       " runs on the provider here that implements it");
+  }
   TaskSpec* t = spec->add_tasks();
   t->set_name(c.name);
   t->set_module(c.module);
@@ -54,6 +60,19 @@ Status AddTask(const DslComponent& c, const DslComponents& components, const Run
     std::string where = path + ".input." + (r.kind() == "data" ? "data." + r.key() : r.kind());
     FEDFLOW_RETURN_IF_ERROR(resolver.AddInput(r, where));
     FEDFLOW_RETURN_IF_ERROR(components.CheckDeclared(r, where));
+  }
+  for (const InputRef& r : c.pipeline_inputs) {
+    const JobParameters& params = conf.job_parameters();
+    if (params.job_type() != "predict" || params.model_id().empty() || params.model_version().empty()) {
+      return InvalidArgumentError("'" + path + ".input." + r.kind() + "' reads pipeline." + r.producer() + "." +
+                                  r.output() +
+                                  ", a stored model: a predict job needs job_parameters.common.job_type 'predict' "
+                                  "with model_id and model_version");
+    }
+    InputRef stored = r;
+    stored.set_model_id(params.model_id());
+    stored.set_model_version(params.model_version());
+    resolver.AddStoredModel(stored);
   }
   for (const auto& n : c.out_data_order) t->add_output_data(n);
   for (const auto& n : c.out_model_order) t->add_output_model(n);
@@ -121,6 +140,7 @@ StatusOr<JobSpec> ParseFateDsl(const bj::value& dsl_v, const bj::value& conf_v, 
     FEDFLOW_RETURN_IF_ERROR(AddTask(c, components, conf, ctx, &budget, &spec));
   }
   FEDFLOW_RETURN_IF_ERROR(SortTopologically(spec.mutable_tasks()));
+  for (const auto& w : conf.warnings()) spec.add_warnings(w);
 
   for (const ConfParty& p : conf.parties()) {
     FEDFLOW_ASSIGN_OR_RETURN(JobParameters at_party, conf.JobParametersAt(p));

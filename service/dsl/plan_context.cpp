@@ -36,6 +36,26 @@ std::vector<std::string> RolesOf(const PlanContext& ctx, const std::string& modu
   return RolesOfModule(module);
 }
 
+std::string ProviderPin(const std::string& written, bool* fate_provider) {
+  if (fate_provider) *fate_provider = false;
+  std::string name = written, version;
+  if (auto colon = written.find(':'); colon != std::string::npos) {  // 2.x name:version@device
+    name = written.substr(0, colon);
+    version = written.substr(colon + 1);
+    if (auto at = version.find('@'); at != std::string::npos) version = version.substr(0, at);
+  } else if (auto at = written.find('@'); at != std::string::npos) {  // 1.x name@version
+    name = written.substr(0, at);
+    version = written.substr(at + 1);
+  }
+  if (name == "fate" || name == "fate_flow") {
+    if (fate_provider) *fate_provider = true;
+    return "";
+  }
+  if (name.empty() || name == "*") return "";
+  if (version.empty() || version == "*") return name;
+  return name + "@" + version;
+}
+
 bool IsKnownRole(const std::string& role) {
   return role == "guest" || role == "host" || role == "arbiter" || role == "local";
 }

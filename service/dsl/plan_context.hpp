@@ -33,6 +33,12 @@ std::vector<std::string> RolesOfModule(const std::string& module);
 /// The manifest's roles when declared, else RolesOfModule.
 std::vector<std::string> RolesOf(const PlanContext& ctx, const std::string& module, const std::string& provider_pin);
 
+/// The provider pin ("name" or "name@version", "" = any) for a provider as a job file writes it:
+/// 1.x "fate@1.11.2", 2.x "fate:2.2.0@local". FATE's own provider names, "fate" and "fate_flow",
+/// name no provider of fedflow's: they mean whichever provider here implements the module, and
+/// `*fate_provider` is set so the parser can say so.
+std::string ProviderPin(const std::string& written, bool* fate_provider = nullptr);
+
 /// The roles fedflow accepts: guest, host, arbiter, local.
 bool IsKnownRole(const std::string& role);
 

@@ -62,6 +62,12 @@ Status ReadJobParameters(const bj::object& o, const std::string& path, JobParame
   return Status::OK();
 }
 
+/// Is `spec` written as a party index spec ("all", or digits joined by '|')? FATE ignores a
+/// role entry whose key is none (its toy example has one); fedflow warns and ignores it too.
+bool IsIndexSpec(const std::string& spec) {
+  return spec == "all" || (!spec.empty() && spec.find_first_not_of("0123456789|") == std::string::npos);
+}
+
 /// Does the FATE index spec ("0", "all", "0|2") of a role-scoped entry cover `index`?
 StatusOr<bool> IndexSpecCovers(const std::string& spec, int index, int role_size, const std::string& path) {
   if (spec == "all") return true;
@@ -98,6 +104,7 @@ Status ForRoleEntries(const bj::object& role_section, const std::string& path, c
   for (const auto& kv : by_role->as_object()) {
     std::string spec(kv.key());
     std::string entry_path = path + "." + party.role + "." + spec;
+    if (!IsIndexSpec(spec)) continue;  // warned about when the section was read
     FEDFLOW_ASSIGN_OR_RETURN(bool covers, IndexSpecCovers(spec, party.index, role_size, entry_path));
     if (!kv.value().is_object()) return InvalidArgumentError("'" + entry_path + "' must be an object");
     if (!covers) continue;
@@ -180,6 +187,13 @@ StatusOr<RuntimeConf> RuntimeConf::Read(const bj::object& conf, const PlanContex
       return InvalidArgumentError("'runtime_conf.job_parameters.role." + std::string(kv.key()) +
                                   "': role is not in runtime_conf.role");
     }
+    if (!kv.value().is_object()) continue;
+    for (const auto& entry : kv.value().as_object()) {
+      if (IsIndexSpec(std::string(entry.key()))) continue;
+      out.warnings_.push_back("runtime_conf.job_parameters.role." + std::string(kv.key()) + "." +
+                              std::string(entry.key()).substr(0, 100) +
+                              ": not a party index (0, 0|1 or all); ignored, as FATE does");
+    }
   }
   // The component sections stay unread until the DSL names the components.
   out.conf_ = conf;
@@ -194,10 +208,12 @@ Status RuntimeConf::ReadComponentSections(const std::set<std::string>& component
                            GetObject(cparams, "common", "runtime_conf.component_parameters.common", true));
   for (const auto& kv : common_component_parameters_) {
     std::string path = "runtime_conf.component_parameters.common." + std::string(kv.key());
-    if (!components.count(std::string(kv.key()))) {
-      return InvalidArgumentError("'" + path + "': no component '" + std::string(kv.key()) + "' in the DSL");
-    }
     if (!kv.value().is_object()) return InvalidArgumentError("'" + path + "' must be an object");
+    if (!components.count(std::string(kv.key()))) {
+      // FATE's example confs serve several DSLs: parameters of an absent component are ignored.
+      warnings_.push_back(path.substr(0, 200) + ": no component '" + std::string(kv.key()).substr(0, 100) +
+                          "' in the DSL; ignored");
+    }
   }
   FEDFLOW_ASSIGN_OR_RETURN(role_component_parameters_,
                            GetObject(cparams, "role", "runtime_conf.component_parameters.role", true));
@@ -208,17 +224,21 @@ Status RuntimeConf::ReadComponentSections(const std::set<std::string>& component
     if (!kv.value().is_object()) return InvalidArgumentError("'" + path + "' must be an object");
     for (const auto& entry : kv.value().as_object()) {
       std::string epath = path + "." + std::string(entry.key());
+      if (!IsIndexSpec(std::string(entry.key()))) {
+        warnings_.push_back(epath.substr(0, 200) + ": not a party index (0, 0|1 or all); ignored, as FATE does");
+        continue;
+      }
       // Only the spec's syntax and range are checked here; which party it covers is asked later.
       FEDFLOW_RETURN_IF_ERROR(
           IndexSpecCovers(std::string(entry.key()), 0, static_cast<int>(role->second.size()), epath).status());
       if (!entry.value().is_object()) return InvalidArgumentError("'" + epath + "' must be an object");
       for (const auto& comp : entry.value().as_object()) {
-        if (!components.count(std::string(comp.key()))) {
-          return InvalidArgumentError("'" + epath + "." + std::string(comp.key()) + "': no component '" +
-                                      std::string(comp.key()) + "' in the DSL");
-        }
         if (!comp.value().is_object()) {
           return InvalidArgumentError("'" + epath + "." + std::string(comp.key()) + "' must be an object");
+        }
+        if (!components.count(std::string(comp.key()))) {
+          warnings_.push_back(epath.substr(0, 200) + "." + std::string(comp.key()).substr(0, 100) + ": no component '" +
+                              std::string(comp.key()).substr(0, 100) + "' in the DSL; ignored");
         }
       }
     }

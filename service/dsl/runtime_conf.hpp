@@ -54,6 +54,10 @@ class RuntimeConf final {
   /// The job parameters of job_parameters.common over the defaults.
   const JobParameters& job_parameters() const { return job_parameters_; }
 
+  /// What the conf holds that FATE accepts and ignores (read so far): parameters of components
+  /// the DSL lacks, role entries whose key is no party index.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
   /// The provider runtime_conf.provider.common pins for `component`, or null.
   const std::string* ProviderOf(const std::string& component) const;
   /// The job's retries and task timeout, overridden by job_parameters.common.task_conf.<component>.
@@ -91,6 +95,7 @@ class RuntimeConf final {
   boost::json::object task_conf_;
   /// Provider pins by component.
   std::map<std::string, std::string> providers_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace fedflow::dsl

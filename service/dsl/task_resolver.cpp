@@ -49,6 +49,8 @@ Status TaskResolver::AddParty(const std::string& role, const std::string& party_
   return budget_->AddParameters(pt->parameters_json(), task_->name(), role, party_id);
 }
 
+void TaskResolver::AddStoredModel(const InputRef& ref) { *task_->add_inputs() = ref; }
+
 void TaskResolver::AddTable(const std::string& table) { tables_.insert(table); }
 
 void TaskResolver::Finish() {

@@ -64,6 +64,8 @@ class TaskResolver final {
   Status AddParty(const std::string& role, const std::string& party_id, bool need_run,
                   const boost::json::object& parameters);
   /// Records a table ("namespace.name") the task reads; each is listed once, in sorted order.
+  /// Adds an input read from a stored model (no upstream task).
+  void AddStoredModel(const InputRef& ref);
   void AddTable(const std::string& table);
   /// Writes the recorded tables into the task; call once, after its last party.
   void Finish();

@@ -56,6 +56,18 @@ StatusOr<bj::array> TaskExecutor::ResolveInputs(const orm::TaskAttemptRow& a, co
   if (!attempts.ok()) return attempts.status();
   bj::array inputs;
   for (const auto& in : task.inputs()) {
+    if (!in.model_id().empty()) {
+      if (!options_.stored_model_path) return FailedPreconditionError("party " + a.party_id + " keeps no models");
+      FEDFLOW_ASSIGN_OR_RETURN(std::string path, options_.stored_model_path(in, a.role, a.party_id));
+      inputs.push_back(bj::object{{"kind", in.kind()},
+                                  {"key", in.key()},
+                                  {"producer", in.producer()},
+                                  {"output", in.output()},
+                                  {"model_id", in.model_id()},
+                                  {"model_version", in.model_version()},
+                                  {"path", path}});
+      continue;
+    }
     const TaskSpec* producer = nullptr;
     for (const auto& t : spec.tasks()) {
       if (t.name() == in.producer()) producer = &t;

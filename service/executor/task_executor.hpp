@@ -39,6 +39,10 @@ struct ExecutorOptions {
   std::string instance_id;
   std::int64_t heartbeat_interval_ms = 1000;
   int kill_grace_ms = 500;
+  /// Where a stored model a task reads lies at this party (the model registry): the input path
+  /// a worker gets, after the model's files were checked. Unset: such inputs are refused.
+  std::function<StatusOr<std::string>(const InputRef& input, const std::string& role, const std::string& party_id)>
+      stored_model_path;
 };
 
 /// Thread-safe.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -78,7 +79,90 @@ StatusOr<std::string> Gzip(const std::string& data) {
   return out;
 }
 
+StatusOr<std::string> Gunzip(const std::string& data, std::size_t max_bytes) {
+  z_stream zs;
+  std::memset(&zs, 0, sizeof(zs));
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) return InternalError("inflateInit2 failed");
+  std::string out;
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  int rc = Z_OK;
+  char buf[65536];
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof(buf);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&zs);
+      return InvalidArgumentError("the archive is not a valid gzip stream");
+    }
+    out.append(buf, sizeof(buf) - zs.avail_out);
+    if (out.size() > max_bytes) {
+      inflateEnd(&zs);
+      return InvalidArgumentError("the archive unpacks to more than " + std::to_string(max_bytes) + " bytes");
+    }
+    if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {
+      inflateEnd(&zs);
+      return InvalidArgumentError("the archive's gzip stream is truncated");
+    }
+  }
+  inflateEnd(&zs);
+  return out;
+}
+
+/// The value of an octal field (NUL or space terminated); nullopt when it is not octal.
+std::optional<unsigned long long> ParseOctal(const char* field, std::size_t width) {
+  unsigned long long v = 0;
+  std::size_t i = 0;
+  while (i < width && field[i] == ' ') ++i;
+  bool any = false;
+  for (; i < width && field[i] != '\0' && field[i] != ' '; ++i) {
+    if (field[i] < '0' || field[i] > '7') return std::nullopt;
+    v = v * 8 + static_cast<unsigned long long>(field[i] - '0');
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return v;
+}
+
+std::string FieldText(const char* field, std::size_t width) { return std::string(field, strnlen(field, width)); }
+
 }  // namespace
+
+StatusOr<std::vector<std::pair<std::string, std::string>>> UntarGzEntries(const std::string& archive,
+                                                                          std::size_t max_bytes,
+                                                                          std::size_t max_entries) {
+  FEDFLOW_ASSIGN_OR_RETURN(std::string tar, Gunzip(archive, max_bytes));
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::size_t at = 0;
+  while (true) {
+    if (at + 512 > tar.size()) return InvalidArgumentError("the archive ends inside a tar header");
+    const char* header = tar.data() + at;
+    if (std::all_of(header, header + 512, [](char c) { return c == '\0'; })) break;  // end of archive
+    unsigned sum = 0;
+    for (int i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(header[i]);
+    auto stored_sum = ParseOctal(header + 148, 8);
+    if (!stored_sum || *stored_sum != sum) return InvalidArgumentError("a tar header's checksum does not match");
+    auto size = ParseOctal(header + 124, 12);
+    if (!size) return InvalidArgumentError("a tar header has no valid size");
+    const char type = header[156];
+    std::string name = FieldText(header, 100);
+    const std::string prefix = FieldText(header + 345, 155);
+    if (!prefix.empty() && std::memcmp(header + 257, "ustar", 5) == 0) name = prefix + "/" + name;
+    at += 512;
+    if (*size > tar.size() - at) return InvalidArgumentError("tar entry '" + name.substr(0, 100) + "' is truncated");
+    if (type == '0' || type == '\0') {
+      if (entries.size() >= max_entries) {
+        return InvalidArgumentError("the archive has more than " + std::to_string(max_entries) + " files");
+      }
+      entries.emplace_back(name, tar.substr(at, *size));
+    } else if (type != '5') {
+      return InvalidArgumentError("tar entry '" + name.substr(0, 100) + "' is not a regular file or directory");
+    }
+    at += (*size + 511) / 512 * 512;
+  }
+  return entries;
+}
 
 StatusOr<std::string> TarGzDirectory(const std::string& dir, const std::string& top) {
   std::error_code ec;

@@ -18,4 +18,11 @@ StatusOr<std::string> TarGzFile(const std::string& name, const std::string& cont
 /// An archive of (name, content) entries, in order.
 StatusOr<std::string> TarGzEntries(const std::vector<std::pair<std::string, std::string>>& entries);
 
+/// The regular files of a .tar.gz (ustar or plain tar), in order, as (name, content). Names are
+/// returned as written: callers check them. Refuses more than `max_bytes` unpacked or
+/// `max_entries` files, links and devices, and bad checksums or truncation.
+StatusOr<std::vector<std::pair<std::string, std::string>>> UntarGzEntries(const std::string& archive,
+                                                                          std::size_t max_bytes,
+                                                                          std::size_t max_entries);
+
 }  // namespace fedflow::files

@@ -32,6 +32,11 @@ inline constexpr const char* kTaskStatusUpdate = "/v2/partner/task/status/update
 inline constexpr const char* kSchedulerReport = "/v2/scheduler/task/report";
 inline constexpr const char* kSchedulerStop = "/v2/scheduler/job/stop";
 inline constexpr const char* kSchedulerRerun = "/v2/scheduler/job/rerun";
+inline constexpr const char* kModelDeploy = "/v2/partner/model/deploy";
+inline constexpr const char* kModelCheck = "/v2/partner/model/check";
+inline constexpr const char* kModelDelete = "/v2/partner/model/delete";
+inline constexpr const char* kModelBind = "/v2/partner/model/bind";
+inline constexpr const char* kModelMigrate = "/v2/partner/model/migrate";
 }  // namespace paths
 
 /// `message` as contract JSON.

@@ -46,6 +46,10 @@ struct ParticipantDeps {
   const state::ServerState* server_state = nullptr;
   /// Forgets what the job's attempts recorded here (metrics, outputs) when the job is cleaned.
   std::function<Status(const std::string& job_id)> forget_tracking;
+  /// Keeps the models of a training job that succeeded here (the model registry).
+  std::function<Status(const JobSpec& spec)> keep_models;
+  /// OK when every stored model the tasks of this party read (predict jobs) is here, whole.
+  std::function<Status(const JobSpec& spec)> check_model_inputs;
   /// Deletes the job's federation messages waiting here (the job ended or was cleaned).
   std::function<Status(const std::string& job_id)> forget_messages;
 };

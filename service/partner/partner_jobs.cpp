@@ -86,6 +86,7 @@ StatusOr<JobSpec> PartnerJobs::Admit(const JobSpec& received, const std::string&
         .set_api_code(ApiCode::kResourceLimitExceeded);
   }
   if (d_.admission_check) FEDFLOW_RETURN_IF_ERROR(d_.admission_check(spec, requesting_party));
+  if (d_.check_model_inputs) FEDFLOW_RETURN_IF_ERROR(d_.check_model_inputs(spec));
   return spec;
 }
 
@@ -230,6 +231,16 @@ Status PartnerJobs::Stop(const std::string& job_id, JobStatus status, const std:
     auto s = ParseTaskStatus(f.status());
     if (!s.ok()) return s.status().WithContext("tasks[].status");
     FEDFLOW_RETURN_IF_ERROR(tasks_.SyncFederated(job_id, f.task_name(), f.attempt(), *s));
+  }
+  // The registry keeps the trained models before the job reads success here, so a client that
+  // sees success finds the model.
+  bool ending_here = false;
+  for (const auto& row : *rows) ending_here = ending_here || !IsEndStatus(row.status);
+  if (status == JOB_STATUS_SUCCESS && ending_here && d_.keep_models) {
+    auto spec = specs_.SpecOf(job_id);
+    Status kept = spec.ok() ? d_.keep_models(**spec) : spec.status();
+    // A job whose models could not be kept still ends; the error stays in the log for the admin.
+    if (!kept.ok()) log::Get("model")->error("job_id={} party={} models not kept: {}", job_id, d_.party_id, kept.message());
   }
   for (const auto& row : *rows) {
     if (IsEndStatus(row.status)) continue;

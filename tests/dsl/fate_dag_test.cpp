@@ -146,4 +146,53 @@ BOOST_AUTO_TEST_CASE(MistakesNameTheField) {
                       "cycle"));
 }
 
+BOOST_AUTO_TEST_CASE(ATrainingTaskKeepsItsModelAndAPredictDagReadsTheWarehouse) {
+  // lr_0 is the last task of a train DAG: nothing consumes its model, which it still outputs.
+  auto train = ParseYaml(kSmall);
+  BOOST_REQUIRE_MESSAGE(train.ok(), train.status().ToString());
+  for (const auto& t : train->tasks()) {
+    if (t.name() == "lr_0") BOOST_TEST((t.output_model_size() == 1 && t.output_model(0) == "output_model"));
+  }
+  const std::string predict = R"(
+schema_version: 2.0.0
+dag:
+  stage: predict
+  parties:
+  - {role: guest, party_id: ['9999']}
+  - {role: host, party_id: ['9998']}
+  conf: {model_warehouse: {model_id: '202612030000000001', model_version: '0'}}
+  tasks:
+    reader_0:
+      component_ref: reader
+    lr_0:
+      component_ref: coordinated_lr
+      inputs:
+        data:
+          test_data:
+            task_output_artifact: {producer_task: reader_0, output_artifact_key: output_data}
+        model:
+          input_model:
+            model_warehouse: {producer_task: lr_0, output_artifact_key: output_model}
+)";
+  auto spec = ParseYaml(predict);
+  BOOST_REQUIRE_MESSAGE(spec.ok(), spec.status().ToString());
+  BOOST_TEST(spec->params().job_type() == "predict");
+  bool stored = false;
+  for (const auto& t : spec->tasks()) {
+    for (const auto& in : t.inputs()) {
+      if (in.model_id().empty()) continue;
+      stored = true;
+      BOOST_TEST(in.model_id() == "202612030000000001");
+      BOOST_TEST(in.model_version() == "0");
+      BOOST_TEST(in.producer() == "lr_0");
+      BOOST_TEST(in.output() == "output_model");
+    }
+    BOOST_TEST(t.output_model_size() == 0);  // a predict DAG keeps no model
+  }
+  BOOST_TEST(stored);
+  std::string unnamed = predict;
+  unnamed.replace(unnamed.find("  conf: {model_warehouse"), 80, "");
+  BOOST_TEST(Mentions(ErrorOf(unnamed), "names no model"), ErrorOf(unnamed));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -204,8 +204,8 @@ BOOST_AUTO_TEST_CASE(RolesAndPartiesAreChecked) {
 BOOST_AUTO_TEST_CASE(ModulesMustBeImplementedByARegisteredProvider) {
   std::string e = ErrorOf(R"({"components": {"sbt_0": {"module": "HeteroSecureBoost"}}})", kConf);
   BOOST_TEST(Mentions(e, "component 'sbt_0': module 'HeteroSecureBoost' is not implemented"), e);
-  e = ErrorOf(R"({"components": {"lr_0": {"module": "HeteroLR", "provider": "fate@9.9"}}})", kConf);
-  BOOST_TEST(Mentions(e, "provider 'fate@9.9' is not registered"), e);
+  e = ErrorOf(R"({"components": {"lr_0": {"module": "HeteroLR", "provider": "other@9.9"}}})", kConf);
+  BOOST_TEST(Mentions(e, "provider 'other@9.9' is not registered"), e);
   e = ErrorOf(R"({"components": {"lr_0": {"module": ""}}})", kConf);
   BOOST_TEST(Mentions(e, "module' is empty"), e);
 }
@@ -215,8 +215,11 @@ BOOST_AUTO_TEST_CASE(ConfMistakesNameTheField) {
     return std::string(R"({"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999},
       "role": {"guest": [9999], "host": [10000]}, )") + extra + "}";
   };
-  BOOST_TEST(Mentions(ErrorOf(kDsl, with(R"("component_parameters": {"common": {"lr_9": {}}})")),
-                      "'runtime_conf.component_parameters.common.lr_9': no component 'lr_9' in the DSL"));
+  // Parameters of a component the DSL lacks are accepted (FATE does), with a warning.
+  auto absent = dsl::ParseFateDslText(kDsl, with(R"("component_parameters": {"common": {"lr_9": {}}})"), Context());
+  BOOST_REQUIRE_MESSAGE(absent.ok(), absent.status().ToString());
+  BOOST_TEST((absent->warnings_size() == 1 &&
+              Mentions(absent->warnings(0), "runtime_conf.component_parameters.common.lr_9: no component 'lr_9' in the DSL")));
   BOOST_TEST(Mentions(ErrorOf(kDsl, with(R"("component_parameters": {"role": {"host": {"1": {"lr_0": {}}}}})")),
                       "index 1 is out of range"));
   BOOST_TEST(Mentions(ErrorOf(kDsl, with(R"("component_parameters": {"role": {"arbiter": {"0": {}}}})")),
@@ -249,6 +252,83 @@ BOOST_AUTO_TEST_CASE(DescendantsFollowTheGraph) {
   BOOST_REQUIRE(spec.ok());
   auto d = dsl::DescendantsOf(spec->tasks(), "intersection_0");
   BOOST_TEST((d == std::vector<std::string>{"intersection_0", "hetero_lr_0", "evaluation_0"}));
+}
+
+BOOST_AUTO_TEST_CASE(FatePredictDslReadsThePipelineModelOfAPredictJob) {
+  // FATE's predict example: "pipeline.<component>.model" inputs are stored-model inputs with the
+  // conf's model key, not edges to a task of the job.
+  boost::json::value conf = boost::json::parse(Example("hetero_lr_normal_predict_conf.json"));
+  auto refused = dsl::ParseFateDslText(Example("hetero_lr_normal_predict_dsl.json"), boost::json::serialize(conf), Context());
+  BOOST_REQUIRE(!refused.ok());
+  BOOST_TEST(refused.status().message().find("job_type 'predict'") != std::string::npos, refused.status().message());
+  boost::json::object& common = conf.at("job_parameters").at("common").as_object();
+  common["job_type"] = "predict";
+  common["model_id"] = "arbiter-10000#guest-9999#host-10000#model";
+  common["model_version"] = "202612030000000001";
+  auto spec = dsl::ParseFateDslText(Example("hetero_lr_normal_predict_dsl.json"), boost::json::serialize(conf), Context());
+  BOOST_REQUIRE_MESSAGE(spec.ok(), spec.status().ToString());
+  int stored = 0;
+  for (const auto& t : spec->tasks()) {
+    for (const auto& in : t.inputs()) {
+      if (in.model_id().empty()) continue;
+      ++stored;
+      BOOST_TEST(in.producer() == t.name());
+      BOOST_TEST(in.output() == "model");
+      BOOST_TEST(in.model_version() == "202612030000000001");
+    }
+    if (t.name() == "hetero_lr_0") BOOST_TEST(t.upstream_size() == 1);  // intersection_0 only
+  }
+  BOOST_TEST(stored == 2);  // data_transform_0 and hetero_lr_0
+  // A malformed pipeline reference names the entry.
+  std::string bad = Example("hetero_lr_normal_predict_dsl.json");
+  bad.replace(bad.find("pipeline.hetero_lr_0.model"), 26, "pipeline.hetero_lr_0");
+  auto malformed = dsl::ParseFateDslText(bad, boost::json::serialize(conf), Context());
+  BOOST_REQUIRE(!malformed.ok());
+  BOOST_TEST(malformed.status().message().find("pipeline.<component>.<output>") != std::string::npos,
+             malformed.status().message());
+}
+
+BOOST_AUTO_TEST_CASE(AcceptsWhatFateAcceptsWithWarningsAndKeepsTheStrictChecks) {
+  boost::json::value dsl = boost::json::parse(Example("hetero_lr_normal_dsl.json"));
+  boost::json::object& components = dsl.at("components").as_object();
+  components["reader_0"].as_object()["provider"] = "fate_flow";
+  components["hetero_lr_0"].as_object()["provider"] = "fate@1.11.2";
+  components["evaluation_0"].as_object()["provider"] = "fate:2.2.0@local";
+  boost::json::value conf = boost::json::parse(Example("hetero_lr_normal_conf.json"));
+  boost::json::object& cparams = conf.at("component_parameters").as_object();
+  // A conf shared with another DSL: parameters of a component this DSL lacks, common and by role.
+  cparams["common"].as_object()["feature_scale_0"] = boost::json::object{{"method", "standard_scale"}};
+  cparams["role"].at("guest").at("0").as_object()["hetero_secureboost_0"] = boost::json::object{{"num_trees", 3}};
+  // FATE's toy conf: a role entry without a party index.
+  cparams["role"].at("host").as_object()["hetero_lr_0"] = boost::json::object{{"max_iter", 1}};
+  auto spec = dsl::ParseFateDslText(boost::json::serialize(dsl), boost::json::serialize(conf), Context());
+  BOOST_REQUIRE_MESSAGE(spec.ok(), spec.status().ToString());
+  std::string warnings;
+  for (const auto& w : spec->warnings()) warnings += w + "\n";
+  BOOST_TEST(spec->warnings_size() == 6, warnings);
+  for (const char* expected : {"component 'reader_0': provider 'fate_flow' is FATE's", "provider 'fate@1.11.2'",
+                               "provider 'fate:2.2.0@local'", "no component 'feature_scale_0' in the DSL; ignored",
+                               "no component 'hetero_secureboost_0'", "role.host.hetero_lr_0: not a party index"}) {
+    BOOST_TEST(warnings.find(expected) != std::string::npos, expected << " in\n" << warnings);
+  }
+  for (const auto& t : spec->tasks()) {
+    BOOST_TEST(t.provider().empty(), t.name());
+    // The index-less entry is ignored, as FATE ignores it.
+    for (const auto& p : t.parties()) BOOST_TEST(p.parameters_json().find("\"max_iter\":1,") == std::string::npos);
+  }
+
+  // Still refused: a provider that is neither FATE's nor registered, a role the job lacks, a
+  // missing upstream.
+  components["hetero_lr_0"].as_object()["provider"] = "secureboost@9";
+  auto unknown = dsl::ParseFateDslText(boost::json::serialize(dsl), boost::json::serialize(conf), Context());
+  BOOST_REQUIRE(!unknown.ok());
+  BOOST_TEST(unknown.status().message().find("secureboost@9") != std::string::npos, unknown.status().message());
+  components["hetero_lr_0"].as_object()["provider"] = "fate";
+  cparams["role"].as_object()["local"] = boost::json::object{{"0", boost::json::object{}}};
+  BOOST_TEST(!dsl::ParseFateDslText(boost::json::serialize(dsl), boost::json::serialize(conf), Context()).ok());
+  cparams["role"].as_object().erase("local");
+  components["hetero_lr_0"].at("input").at("data").as_object()["train_data"] = boost::json::array{"missing_0.data"};
+  BOOST_TEST(!dsl::ParseFateDslText(boost::json::serialize(dsl), boost::json::serialize(conf), Context()).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

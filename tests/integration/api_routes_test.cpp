@@ -142,6 +142,13 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
     return [o] { return o; };
   };
 
+  const std::string model_id = "guest-9999#host-10000#model";
+  auto model = [&](bj::object extra = {}) {
+    bj::object o{{"model_id", model_id}, {"model_version", job}};
+    for (auto& kv : extra) o[kv.key()] = kv.value();
+    return [o] { return o; };
+  };
+
   std::vector<Case> cases = {
       // --- server, site, registry ---
       {"GET", "/v2/server/version", "9999", args(none), nullptr},
@@ -208,6 +215,35 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
        args({{"party_id", "9999"}, {"component", ""}})},
       {"POST", "/v2/permission/resource/delete", "10000", args({{"party_id", "9998"}, {"component", "HeteroLR"}}),
        args({{"party_id", "9998"}, {"dataset", "no-dot"}})},
+      // --- model registry (the jobs above left "guest-9999#host-10000#model" version <job>) ---
+      {"POST", "/v2/model/query", "9999", args({{"model_id", model_id}}), args({{"model_id", "../x"}})},
+      {"POST", "/v2/model/predict/dsl", "9999", model(), args({{"model_id", "nope"}, {"model_version", job}})},
+      {"POST", "/v2/model/predict/conf", "9999", model(), args({{"model_id", model_id}})},
+      {"POST", "/v2/model/load", "9999", model(), args({{"model_id", model_id}, {"model_version", ".."}})},
+      {"POST", "/v2/model/bind", "9999", model({{"service_id", "svc"}}), model({{"service_id", "../svc"}})},
+      {"POST", "/v2/model/bindings", "9999", args(none), nullptr},
+      {"POST", "/v2/model/tag", "9999", model({{"add", bj::array{"best"}}}), model({{"add", bj::array{"a b"}}})},
+      {"POST", "/v2/model/export", "9999", model(), args({{"model_id", model_id}, {"model_version", "nope"}})},
+      {"POST", "/v2/model/migrate", "9999",
+       model({{"migrate_role", bj::object{{"guest", bj::array{"1"}}, {"host", bj::array{"2"}}}}, {"unify_model_version", "m1"}}),
+       model({{"migrate_role", bj::object{{"guest", bj::array{"1"}}}}})},
+      {"POST", "/v2/model/deploy", "9999", model(), model({{"cpn_list", bj::array{"nope_0"}}})},
+      {"POST", "/v2/model/delete", "9999", args({{"model_id", "guest-1#host-2#model"}, {"model_version", "m1"}}),
+       args({{"model_id", model_id}, {"model_version", "absent"}})},
+      {"POST", "/v2/model/import", "9999", nullptr, nullptr, "ff_ml_integration_test (export, tamper, import)"},
+      {"POST", "/v2/model/store", "9999", nullptr, model(), "ff_ml_integration_test (model.store_dir)"},
+      {"POST", "/v2/model/restore", "9999", nullptr, model(), "ff_ml_integration_test (model.store_dir)"},
+      {"POST", "/v2/partner/model/check", "10000", model(), args({{"model_id", "x"}, {"model_version", "y"}})},
+      {"POST", "/v2/partner/model/deploy", "10000",
+       model({{"new_version", "p1"}, {"components", bj::array{"lr_0"}}, {"inference_dsl_json", "{}"}}),
+       model({{"new_version", ".."}})},
+      {"POST", "/v2/partner/model/bind", "10000", model({{"service_id", "svc2"}}), model({{"service_id", ""}})},
+      {"POST", "/v2/partner/model/migrate", "10000",
+       model({{"new_model_id", "guest-3#host-4#model"}, {"new_version", "p2"},
+              {"moves", bj::array{bj::object{{"role", "host"}, {"from_party_id", "10000"}, {"to_party_id", "4"}}}}}),
+       model({{"new_model_id", "guest-3#host-4#model"}, {"new_version", ""}})},
+      {"POST", "/v2/partner/model/delete", "10000", args({{"model_id", model_id}, {"model_version", "p1"}}),
+       args({{"model_id", model_id}, {"model_version", "p9"}})},
       // --- admin ---
       {"GET", "/v2/admin/drain", "9999", args(none), nullptr},
       {"POST", "/v2/admin/drain", "9999", args({{"drain", false}}), args({{"drain", "maybe"}})},
@@ -218,6 +254,19 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       {"POST", "/v2/admin/resource/release", "10000", with_job(job, {{"reason", "test"}}), with_job(job)},
       {"GET", "/v2/admin/server/log", "9999", args({{"log_type", "access"}, {"tail", "5"}}), args({{"log_type", "secrets"}})},
       // --- FATE 1.x ---
+      {"POST", "/v1/model/query", "9999", args({{"model_id", model_id}}), args({{"model_id", "../x"}})},
+      {"POST", "/v1/model/get/predict/dsl", "9999", model(), args({{"model_id", model_id}})},
+      {"POST", "/v1/model/get/predict/conf", "9999", model(), args({{"model_version", job}})},
+      {"POST", "/v1/model/load", "9999",
+       args({{"job_parameters", bj::object{{"model_id", model_id}, {"model_version", job}}}}),
+       args({{"job_parameters", bj::object{{"model_id", model_id}}}})},
+      {"POST", "/v1/model/bind", "9999", model({{"service_id", "svc1"}}), model({{"service_id", "a b"}})},
+      {"POST", "/v1/model/deploy", "9999", model(), model({{"cpn_list", "nope_0"}})},
+      {"POST", "/v1/model/migrate", "9999",
+       model({{"migrate_role", bj::object{{"guest", bj::array{"5"}}, {"host", bj::array{"6"}}}}, {"unify_model_version", "m2"}}),
+       model({{"migrate_role", "guest"}})},
+      {"POST", "/v1/model/store", "9999", nullptr, model(), "ff_ml_integration_test (model.store_dir)"},
+      {"POST", "/v1/model/restore", "9999", nullptr, model(), "ff_ml_integration_test (model.store_dir)"},
       {"POST", "/v1/job/submit", "9999", args({{"job_dsl", dsl}, {"job_runtime_conf", conf}}), args({{"job_dsl", dsl}})},
       {"POST", "/v1/job/query", "9999", with_job(job), args({{"status", "zzz"}})},
       {"POST", "/v1/job/stop", "9999", with_job(job), args(none)},
@@ -344,6 +393,9 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       s[party + " metrics"] = project(
           c.Call(party, "GET", "/v2/output/metric/key/query", {{"job_id", job}, {"role", "guest"}, {"party_id", "9999"}, {"task_name", "lr_0"}}).data,
           {"namespace", "name"});
+      s[party + " models"] = project(c.Call(party, "POST", "/v2/model/query", none).data,
+                                     {"model_id", "model_version", "role", "tags", "components"});
+      s[party + " bindings"] = project(c.Call(party, "POST", "/v2/model/bindings", none).data, {"service_id"});
       s[party + " grants"] = project(c.Call(party, "GET", "/v2/permission/query", none).data.at("grants"),
                                      {"party_id", "role", "type", "value"});
     }

@@ -77,6 +77,26 @@ BOOST_AUTO_TEST_CASE(DrivesAThreePartyJobThroughTheCli) {
   BOOST_TEST(rc == 0);
   BOOST_TEST(Has(out, "evaluation_0"));
 
+  // The model registry: the job's model, deployed at every party, exported, deleted, imported back.
+  const std::string model_id = "arbiter-10001#guest-9999#host-10000#model";
+  // Each party keeps its part as its own job row ends, which may follow the scheduler's success.
+  BOOST_REQUIRE(*f.WaitJobEnd("9999", job_id, 30000) == "success");
+  rc = cli.Run("9999", {"model", "query", "-m", model_id}, &out);
+  BOOST_TEST(rc == 0, out);
+  BOOST_TEST((Has(out, job_id) && Has(out, "guest  9999")), out);  // the test provider saves no model files here
+  rc = cli.Run("9999", {"model", "deploy", "-m", model_id, "-v", job_id}, &out);
+  BOOST_TEST(rc == 0, out);
+  BOOST_TEST((Has(out, "10000") && Has(out, "10001") && !Has(out, " no ")), out);
+  rc = cli.Run("9999", {"model", "export", "-m", model_id, "-v", job_id, "-o", cli.dir + "/model.tar.gz"}, &out);
+  BOOST_TEST(rc == 0, out);
+  BOOST_TEST(cli.Run("9999", {"model", "delete", "-m", model_id, "-v", job_id}, &out) == 0, out);
+  rc = cli.Run("9999", {"model", "import", "-f", cli.dir + "/model.tar.gz"}, &out);
+  BOOST_TEST(rc == 0, out);
+  BOOST_TEST(Has(out, "imported " + model_id + " " + job_id + " guest:9999"), out);
+  rc = cli.Run("9999", {"model", "load", "-m", model_id, "-v", "nope"}, &out);
+  BOOST_TEST(rc == 1, out);
+  BOOST_TEST(Has(out, "has no model"), out);
+
   // stop: a job whose reader hangs at the guest.
   std::string hang = cli.File("hang.json", ThreePartyConf("", R"("guest": {"0": {"reader_0": {"action": "hang"}}})"));
   rc = cli.Run("9999", {"job", "submit", "-c", hang, "-d", dsl}, &out);

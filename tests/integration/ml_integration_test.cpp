@@ -8,11 +8,13 @@
 
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <fstream>
 #include <string>
 
 #include <boost/json.hpp>
 
+#include "service/files/tar_gz.hpp"
 #include "service/json/json.hpp"
 #include "tests/support/federation.hpp"
 #include "tests/support/job_checks.hpp"
@@ -35,14 +37,19 @@ std::string ReadText(const std::string& path) {
 
 /// Guest 9999 and host 10000 with the breast tables uploaded (`kind`: hetero or homo), real
 /// components; a third server (10001) takes no part.
-std::unique_ptr<Federation> StartWithBreast(const std::string& name, const std::string& kind = "hetero") {
+/// Other party ids (`guest`, `host`) and a config addition for every party can be given.
+std::unique_ptr<Federation> StartWithBreast(const std::string& name, const std::string& kind = "hetero",
+                                            const std::string& guest = "9999", const std::string& host = "10000",
+                                            const std::string& extra_yaml = "") {
   FederationOptions options;
   options.real_components = true;
-  auto started = Federation::Start(name, {{"9999"}, {"10000"}, {"10001"}}, options);
+  PartySetup g{guest}, h{host}, other{"10001"};
+  g.extra_yaml = h.extra_yaml = extra_yaml;
+  auto started = Federation::Start(name, {g, h, other}, options);
   BOOST_REQUIRE_MESSAGE(started.ok(), started.status().ToString());
   std::unique_ptr<Federation> f = std::move(started).value();
-  for (const auto& [party, table] : {std::pair<std::string, std::string>{"9999", "breast_" + kind + "_guest"},
-                                     {"10000", "breast_" + kind + "_host"}}) {
+  for (const auto& [party, table] : {std::pair<std::string, std::string>{guest, "breast_" + kind + "_guest"},
+                                     {host, "breast_" + kind + "_host"}}) {
     fs::create_directories(f->HomeOf(party) + "/import");
     fs::copy_file(kData + table + ".csv", f->HomeOf(party) + "/import/" + table + ".csv");
     auto up = f->Call(party, "POST", "/v2/data/component/upload",
@@ -117,12 +124,12 @@ std::string EditedConf(const std::function<void(bj::object&)>& edit, bool with_a
   return bj::serialize(conf);
 }
 
-std::string RunToEnd(Federation& f, const std::string& dsl, const std::string& conf) {
-  auto job = f.Submit("9999", dsl, conf);
+std::string RunToEnd(Federation& f, const std::string& dsl, const std::string& conf, const std::string& at = "9999") {
+  auto job = f.Submit(at, dsl, conf);
   BOOST_REQUIRE_MESSAGE(job.ok(), job.status().ToString());
-  auto end = f.WaitJobEnd("9999", *job, 180000);
+  auto end = f.WaitJobEnd(at, *job, 180000);
   BOOST_REQUIRE_MESSAGE(end.ok(), end.status().ToString());
-  BOOST_REQUIRE_MESSAGE(*end == "success", FailureReason(f, "9999", *job));
+  BOOST_REQUIRE_MESSAGE(*end == "success", FailureReason(f, at, *job));
   return *job;
 }
 
@@ -232,6 +239,219 @@ BOOST_AUTO_TEST_CASE(AHeteroLrModelPredictsInALaterTaskAndFeatureScaleRuns) {
   auto as_predict = trained;
   for (std::size_t at = 0; (at = as_predict.find(",train\n", at)) != std::string::npos;) as_predict.replace(at, 7, ",predict\n");
   BOOST_TEST((predicted == as_predict), predicted.substr(0, 300));
+}
+
+/// A model's parts at a party (/v2/model/query).
+bj::array ModelParts(Federation& f, const std::string& party, const std::string& id, const std::string& version) {
+  auto r = f.Call(party, "POST", "/v2/model/query", bj::object{{"model_id", id}, {"model_version", version}});
+  BOOST_REQUIRE(r.ok());
+  BOOST_REQUIRE_MESSAGE(r->code() == 0, r->message());
+  return r->data().at("data").as_array();
+}
+
+/// An export of a model at a party (the archive's bytes).
+std::string Export(Federation& f, const std::string& party, const std::string& id, const std::string& version) {
+  http::HttpClient client;
+  http::ClientRequest req;
+  req.method = "POST";
+  req.port = f.PortOf(party);
+  req.target = "/v2/model/export";
+  req.body = bj::serialize(bj::object{{"model_id", id}, {"model_version", version}});
+  auto res = client.Call(req);
+  BOOST_REQUIRE(res.ok());
+  BOOST_REQUIRE_MESSAGE(res->status == 200, res->body);
+  return res->body;
+}
+
+/// Imports an archive at a party; the envelope.
+bj::object Import(Federation& f, const std::string& party, const std::string& archive) {
+  http::HttpClient client;
+  http::ClientRequest req;
+  req.method = "POST";
+  req.port = f.PortOf(party);
+  req.target = "/v2/model/import";
+  req.headers.emplace_back("Content-Type", "application/gzip");
+  req.body = archive;
+  auto res = client.Call(req);
+  BOOST_REQUIRE(res.ok());
+  return bj::parse(res->body).as_object();
+}
+
+/// FATE's predict conf for a model, job_type predict, optionally under other party ids.
+std::string PredictConf(const std::string& model_id, const std::string& version, const std::string& guest = "9999",
+                        const std::string& host = "10000") {
+  bj::value conf = bj::parse(ReadText(kV1 + "hetero_lr_normal_predict_conf.json"));
+  bj::object& common = conf.at("job_parameters").at("common").as_object();
+  common["job_type"] = "predict";
+  common["model_id"] = model_id;
+  common["model_version"] = version;
+  conf.at("initiator").as_object()["party_id"] = std::stoll(guest);
+  conf.at("role").as_object()["guest"] = bj::array{std::stoll(guest)};
+  conf.at("role").as_object()["host"] = bj::array{std::stoll(host)};
+  conf.at("role").as_object()["arbiter"] = bj::array{std::stoll(host)};
+  return bj::serialize(conf);
+}
+
+/// The guest's prediction table of a job with its type column set to "predict" (a training job's
+/// rows read "train").
+std::string PredictionsAsPredict(Federation& f, const std::string& party, const std::string& job) {
+  std::string table = ReadText(OutputPath(f, party, "guest", job, "hetero_lr_0"));
+  for (std::size_t at = 0; (at = table.find(",train\n", at)) != std::string::npos;) table.replace(at, 7, ",predict\n");
+  return table;
+}
+
+BOOST_AUTO_TEST_CASE(TrainDeployPredictAndMoveTheModelToOtherFederations) {
+  auto a = StartWithBreast("ml-model-a", "hetero", "9999", "10000", "model: {store_dir: model_store}\n");
+  // Training leaves a pipeline model at every party, under FATE 1.x's key.
+  const std::string train =
+      RunToEnd(*a, ReadText(kV1 + "hetero_lr_normal_dsl.json"), ReadText(kV1 + "hetero_lr_normal_conf.json"));
+  const std::string model_id = "arbiter-10000#guest-9999#host-10000#model";
+  bj::array guest_parts = ModelParts(*a, "9999", model_id, train);
+  BOOST_REQUIRE(guest_parts.size() == 1u);
+  BOOST_TEST(std::string(guest_parts[0].at("role").as_string()) == "guest");
+  std::set<std::string> guest_components;
+  for (const auto& c : guest_parts[0].at("components").as_array()) guest_components.insert(std::string(c.at("component").as_string()));
+  BOOST_TEST((guest_components == std::set<std::string>{"data_transform_0", "hetero_lr_0"}));
+  std::set<std::string> host_roles;
+  for (const auto& p : ModelParts(*a, "10000", model_id, train)) host_roles.insert(std::string(p.at("role").as_string()));
+  BOOST_TEST((host_roles == std::set<std::string>{"arbiter", "host"}));
+
+  // Deploy at every party: a new version whose predict DSL is FATE's own predict example.
+  auto deployed = a->Call("9999", "POST", "/v2/model/deploy", bj::object{{"model_id", model_id}, {"model_version", train}});
+  BOOST_REQUIRE(deployed.ok());
+  BOOST_REQUIRE_MESSAGE(deployed->code() == 0, deployed->message());
+  const std::string version(deployed->data().at("model_version").as_string());
+  BOOST_TEST(version != train);
+  BOOST_TEST(deployed->data().at("dsl") == bj::parse(ReadText(kV1 + "hetero_lr_normal_predict_dsl.json")));
+  for (const auto& p : deployed->data().at("parties").as_array()) BOOST_TEST(p.at("ok").as_bool());
+  BOOST_TEST(ModelParts(*a, "10000", model_id, version).size() == 2u);
+  auto predict_dsl = a->Call("9999", "POST", "/v2/model/predict/dsl", bj::object{{"model_id", model_id}, {"model_version", version}});
+  BOOST_REQUIRE(predict_dsl.ok());
+  BOOST_TEST(predict_dsl->data() == deployed->data().at("dsl"));
+  auto loaded = a->Call("9999", "POST", "/v2/model/load",
+                        bj::object{{"job_parameters", bj::object{{"model_id", model_id}, {"model_version", version}}}});
+  BOOST_REQUIRE(loaded.ok());
+  BOOST_TEST(loaded->code() == 0, loaded->message());
+
+  // FATE's predict files, with the model's key: every id scores as in training.
+  const std::string expected = PredictionsAsPredict(*a, "9999", train);
+  const std::string predict =
+      RunToEnd(*a, ReadText(kV1 + "hetero_lr_normal_predict_dsl.json"), PredictConf(model_id, version));
+  BOOST_TEST(ReadText(OutputPath(*a, "9999", "guest", predict, "hetero_lr_0")) == expected);
+  // Without a DSL the registry's predict DSL is planned; with Evaluation after it, the training AUC.
+  auto plan = a->Call("9999", "POST", "/v2/job/plan", bj::object{{"runtime_conf", bj::parse(PredictConf(model_id, version))}});
+  BOOST_REQUIRE(plan.ok());
+  BOOST_REQUIRE_MESSAGE(plan->code() == 0, plan->message());
+  BOOST_TEST(bj::serialize(plan->data().at("task_order")) ==
+             R"(["reader_0","data_transform_0","intersection_0","hetero_lr_0"])");
+  bj::value with_eval = bj::parse(ReadText(kV1 + "hetero_lr_normal_predict_dsl.json"));
+  with_eval.at("components").as_object()["evaluation_0"] = bj::parse(
+      R"({"module": "Evaluation", "input": {"data": {"data": ["hetero_lr_0.data"]}}, "output": {"data": ["data"]}})");
+  const std::string evaluated = RunToEnd(*a, bj::serialize(with_eval), PredictConf(model_id, version));
+  BOOST_TEST(Number(MetricAt(*a, "9999", "guest", evaluated, "evaluation_0", "predict", "hetero_lr_0"), "auc") ==
+             Number(MetricAt(*a, "9999", "guest", train, "evaluation_0", "train", "hetero_lr_0"), "auc"));
+  // A predict job keeps no model of its own.
+  BOOST_TEST(ModelParts(*a, "9999", model_id, predict).empty());
+
+  // A model the parties do not have is refused at submit, naming the party.
+  auto missing = a->Submit("9999", ReadText(kV1 + "hetero_lr_normal_predict_dsl.json"), PredictConf(model_id, "nope"));
+  BOOST_REQUIRE(!missing.ok());
+  BOOST_TEST(missing.status().message().find("9999") != std::string::npos, missing.status().message());
+
+  // Store, delete, restore: the same files come back.
+  auto stored = a->Call("9999", "POST", "/v2/model/store", bj::object{{"model_id", model_id}, {"model_version", version}});
+  BOOST_REQUIRE(stored.ok());
+  BOOST_TEST(stored->code() == 0, stored->message());
+  const std::string before = bj::serialize(ModelParts(*a, "9999", model_id, version)[0].at("components"));
+  BOOST_TEST(a->Call("9999", "POST", "/v2/model/delete", bj::object{{"model_id", model_id}, {"model_version", version}})->code() == 0);
+  BOOST_TEST(ModelParts(*a, "9999", model_id, version).empty());
+  auto restored = a->Call("9999", "POST", "/v2/model/restore", bj::object{{"model_id", model_id}, {"model_version", version}});
+  BOOST_REQUIRE(restored.ok());
+  BOOST_TEST(restored->code() == 0, restored->message());
+  BOOST_TEST(bj::serialize(ModelParts(*a, "9999", model_id, version)[0].at("components")) == before);
+
+  // Export both parties' parts; a changed file is refused on import and nothing is stored.
+  const std::string guest_archive = Export(*a, "9999", model_id, version);
+  const std::string host_archive = Export(*a, "10000", model_id, version);
+  auto b = StartWithBreast("ml-model-b");
+  auto entries = files::UntarGzEntries(guest_archive, 1 << 24, 100);
+  BOOST_REQUIRE(entries.ok());
+  bool changed = false;
+  for (auto& [name, content] : *entries) {
+    if (name.find("hetero_lr_0/model/model/model.pb") != std::string::npos) {
+      content[content.size() / 2] ^= 0x01;
+      changed = true;
+    }
+  }
+  BOOST_REQUIRE(changed);
+  auto tampered = files::TarGzEntries(*entries);
+  BOOST_REQUIRE(tampered.ok());
+  bj::object refused = Import(*b, "9999", *tampered);
+  BOOST_TEST(refused.at("code").as_int64() != 0);
+  BOOST_TEST(std::string(refused.at("message").as_string()).find("SHA-256") != std::string::npos, bj::serialize(refused));
+  BOOST_TEST(ModelParts(*b, "9999", model_id, version).empty());
+
+  // Imported at the guest only, the predict job is refused naming the host; with both, it
+  // scores as in the first federation.
+  BOOST_TEST(Import(*b, "9999", guest_archive).at("code").as_int64() == 0);
+  auto half = b->Submit("9999", ReadText(kV1 + "hetero_lr_normal_predict_dsl.json"), PredictConf(model_id, version));
+  BOOST_REQUIRE(!half.ok());
+  BOOST_TEST(half.status().message().find("10000") != std::string::npos, half.status().message());
+  BOOST_TEST(Import(*b, "10000", host_archive).at("code").as_int64() == 0);
+  const std::string in_b = RunToEnd(*b, ReadText(kV1 + "hetero_lr_normal_predict_dsl.json"), PredictConf(model_id, version));
+  BOOST_TEST(ReadText(OutputPath(*b, "9999", "guest", in_b, "hetero_lr_0")) == expected);
+  b.reset();
+
+  // Migrate to guest 9998 and host/arbiter 10002; the copies move to a federation with those ids.
+  auto migrated = a->Call("9999", "POST", "/v2/model/migrate",
+                          bj::object{{"model_id", model_id},
+                                     {"model_version", version},
+                                     {"migrate_role", bj::object{{"guest", bj::array{9998}},
+                                                                 {"host", bj::array{10002}},
+                                                                 {"arbiter", bj::array{10002}}}},
+                                     {"unify_model_version", "migrated_1"}});
+  BOOST_REQUIRE(migrated.ok());
+  BOOST_REQUIRE_MESSAGE(migrated->code() == 0, migrated->message());
+  const std::string new_id = "arbiter-10002#guest-9998#host-10002#model";
+  BOOST_TEST(std::string(migrated->data().at("model_id").as_string()) == new_id);
+  const std::string moved_guest = Export(*a, "9999", new_id, "migrated_1");
+  const std::string moved_host = Export(*a, "10000", new_id, "migrated_1");
+  a.reset();
+  auto c = StartWithBreast("ml-model-c", "hetero", "9998", "10002");
+  BOOST_TEST(Import(*c, "9998", moved_guest).at("code").as_int64() == 0);
+  BOOST_TEST(Import(*c, "10002", moved_host).at("code").as_int64() == 0);
+  const std::string in_c = RunToEnd(*c, ReadText(kV1 + "hetero_lr_normal_predict_dsl.json"),
+                                    PredictConf(new_id, "migrated_1", "9998", "10002"), "9998");
+  BOOST_TEST(ReadText(OutputPath(*c, "9998", "guest", in_c, "hetero_lr_0")) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(AHomoModelPredictsFromTheRegistryWithItsScaler) {
+  auto f = StartWithBreast("ml-model-homo", "homo");
+  const std::string train = RunToEnd(*f, ReadText(kV1 + "homo_lr_train_dsl.json"), ReadText(kV1 + "homo_lr_train_conf.json"));
+  const bj::object key{{"model_id", "arbiter-10000#guest-9999#host-10000#model"}, {"model_version", train}};
+  auto deployed = f->Call("9999", "POST", "/v2/model/deploy", key);
+  BOOST_REQUIRE(deployed.ok());
+  BOOST_REQUIRE_MESSAGE(deployed->code() == 0, deployed->message());
+  bj::object deployed_key = key;
+  deployed_key["model_version"] = deployed->data().at("model_version");
+  // The predict conf the registry proposes, and no DSL: DataTransform, FeatureScale and HomoLR
+  // run from their models at guest and host.
+  auto conf = f->Call("9999", "POST", "/v2/model/predict/conf", deployed_key);
+  BOOST_REQUIRE(conf.ok());
+  BOOST_REQUIRE_MESSAGE(conf->code() == 0, conf->message());
+  auto submitted = f->Call("9999", "POST", "/v2/job/submit", bj::object{{"runtime_conf", conf->data()}});
+  BOOST_REQUIRE(submitted.ok());
+  BOOST_REQUIRE_MESSAGE(submitted->code() == 0, submitted->message());
+  const std::string predict(submitted->data().at("job_id").as_string());
+  auto end = f->WaitJobEnd("9999", predict, 120000);
+  BOOST_REQUIRE(end.ok());
+  BOOST_REQUIRE_MESSAGE(*end == "success", FailureReason(*f, "9999", predict));
+  for (const std::string party : {"9999", "10000"}) {
+    const std::string role = party == "9999" ? "guest" : "host";
+    std::string expected = ReadText(OutputPath(*f, party, role, train, "homo_lr_0"));
+    for (std::size_t at = 0; (at = expected.find(",train\n", at)) != std::string::npos;) expected.replace(at, 7, ",predict\n");
+    BOOST_TEST(ReadText(OutputPath(*f, party, role, predict, "homo_lr_0")) == expected, party);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(FateHomoLrExampleRunsUnchangedWithSecureAggregation) {

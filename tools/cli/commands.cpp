@@ -24,6 +24,7 @@ bool Call(Context& ctx, const StatusOr<Answer>& answer, int* exit_code, Answer* 
     if (answer->code > 0) ctx.err << " (code " << answer->code << ")";
     ctx.err << "\n";
     *exit_code = kExitApiError;
+    if (out) *out = *answer;  // a refusal's data can say more (e.g. which parties refused)
     return false;
   }
   if (out) *out = *answer;

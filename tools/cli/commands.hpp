@@ -54,6 +54,7 @@ void RegisterLogCommands();
 void RegisterPermissionCommands();
 void RegisterDataCommands();
 void RegisterOutputCommands();
+void RegisterModelCommands();
 
 /// Sends and reports: on success returns the answer; on failure prints the message and sets
 /// `*exit_code` (1 for a refusal, 3 when unreachable).

@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   RegisterPermissionCommands();
   RegisterDataCommands();
   RegisterOutputCommands();
+  RegisterModelCommands();
 
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string server;

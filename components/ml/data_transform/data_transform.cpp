@@ -229,10 +229,75 @@ StatusOr<worker::CsvTable> TransformDense(const worker::Params& p, const worker:
   return out;
 }
 
+StatusOr<worker::CsvTable> ApplyDataTransformModel(const models::DataTransformModel& model,
+                                                   const worker::CsvTable& input, const std::string& source,
+                                                   const std::string& where) {
+  if (input.header.empty()) return InvalidArgumentError(source + " has no columns");
+  // The columns in the model's order: the id, the label when the data has it, the features.
+  std::vector<int> columns{0};
+  const bool with_label = !model.label_column().empty() && input.ColumnOf(model.label_column()) > 0;
+  if (with_label) columns.push_back(input.ColumnOf(model.label_column()));
+  for (const auto& f : model.features()) {
+    int c = input.ColumnOf(f);
+    if (c <= 0) {
+      return InvalidArgumentError(where + ": " + source + " has no column '" + f +
+                                  "', a feature of the model it is transformed with");
+    }
+    columns.push_back(c);
+  }
+  worker::CsvTable ordered;
+  for (int c : columns) ordered.header.push_back(input.header[static_cast<std::size_t>(c)]);
+  ordered.rows.reserve(input.rows.size());
+  for (const auto& row : input.rows) {
+    std::vector<std::string> cells;
+    cells.reserve(columns.size());
+    for (int c : columns) cells.push_back(row[static_cast<std::size_t>(c)]);
+    ordered.rows.push_back(std::move(cells));
+  }
+  // The model's choices as parameters; fill values are the fitted ones, not recomputed.
+  bj::object params{{"with_label", with_label},
+                    {"label_name", model.label_column().empty() ? "y" : model.label_column()},
+                    {"label_type", model.label_type().empty() ? "int" : model.label_type()},
+                    {"missing_fill", model.missing_fill()},
+                    {"outlier_replace", model.outlier_replace()}};
+  bj::array missing;
+  for (const auto& m : model.missing_values()) missing.emplace_back(m);
+  params["missing_impute"] = std::move(missing);
+  if (model.missing_fill()) {
+    params["missing_fill_method"] = "designated";
+    bj::object fill;
+    for (int i = 0; i < model.features_size() && i < model.fill_values_size(); ++i) fill[model.features(i)] = model.fill_values(i);
+    params["default_value"] = std::move(fill);
+  }
+  if (model.outlier_replace()) {
+    bj::array outliers;
+    for (const auto& o : model.outlier_values()) outliers.emplace_back(o);
+    params["outlier_impute"] = std::move(outliers);
+    bj::object values;
+    for (int i = 0; i < model.features_size() && i < model.outlier_replace_values_size(); ++i) {
+      values[model.features(i)] = model.outlier_replace_values(i);
+    }
+    params["outlier_replace_value"] = std::move(values);
+  }
+  models::DataTransformModel refit;
+  return TransformDense(worker::Params(params, where + " (from its model)"), ordered, source, &refit);
+}
+
 Status RunDataTransform(worker::WorkerSession& s) {
   const std::string where = "component " + worker::StringOf(s.config(), "task_name") + " at " +
                             worker::StringOf(s.config(), "role") + ":" + worker::StringOf(s.config(), "party_id");
   FEDFLOW_ASSIGN_OR_RETURN(worker::DataInput input, worker::ReadDataInput(s));
+  models::DataTransformModel saved;
+  FEDFLOW_ASSIGN_OR_RETURN(bool predicting, LoadModelInput(s, &saved));
+  if (predicting) {
+    // Predict mode: the data is transformed as the training data was; no new model.
+    FEDFLOW_ASSIGN_OR_RETURN(worker::CsvTable out, ApplyDataTransformModel(saved, input.table, input.file, where));
+    const std::string label = out.header.size() > 1 && out.header[1] == saved.label_column() ? saved.label_column() : "";
+    FEDFLOW_RETURN_IF_ERROR(worker::SaveDataOutput(s, worker::FirstDataOutput(s), out, saved.id_column(), label));
+    return worker::LogMetric(s, "predict", "data_transform",
+                             {{"rows", static_cast<std::int64_t>(out.rows.size())}, {"features", saved.features_size()}},
+                             "DATA_INFO", bj::object{{"with_label", !label.empty()}});
+  }
   models::DataTransformModel model;
   FEDFLOW_ASSIGN_OR_RETURN(worker::CsvTable out,
                            TransformDense(worker::Params(s.parameters(), where), input.table, input.file, &model));

@@ -19,6 +19,12 @@ namespace fedflow::ml {
 StatusOr<worker::CsvTable> TransformDense(const worker::Params& params, const worker::CsvTable& input,
                                           const std::string& source, models::DataTransformModel* model);
 
+/// Predict mode: `input` transformed as the model's training data was (its features in its order,
+/// its fill and outlier values); the label is kept when the data has the model's label column.
+StatusOr<worker::CsvTable> ApplyDataTransformModel(const models::DataTransformModel& model,
+                                                   const worker::CsvTable& input, const std::string& source,
+                                                   const std::string& where);
+
 Status RunDataTransform(worker::WorkerSession& session);
 
 }  // namespace fedflow::ml

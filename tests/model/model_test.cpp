@@ -1,0 +1,238 @@
+#define BOOST_TEST_MODULE ff_model_test
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "base/clock.hpp"
+#include "service/files/tar_gz.hpp"
+#include "service/model/model_registry.hpp"
+#include "service/model/pipeline_models.hpp"
+#include "tests/support/test_dirs.hpp"
+
+using namespace fedflow;
+namespace bj = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Example(const std::string& name) {
+  return testing::ReadFile(std::string(FEDFLOW_SOURCE_DIR) + "/examples/fate/v1-dsl/" + name);
+}
+
+/// A temporary directory removed at the end of the test.
+struct TempDir {
+  TempDir() : path(fs::temp_directory_path() / ("ff_model_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  fs::path path;
+  static inline int counter = 0;
+};
+
+void Write(const fs::path& p, const std::string& content) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << content;
+}
+
+/// A stored guest part of a trained model with two component files.
+PipelineModel StoreTrained(model::ModelStore& store, const fs::path& scratch, const std::string& party = "9999",
+                           const std::string& role = "guest") {
+  PipelineModel m;
+  m.set_model_id("arbiter-10000#guest-9999#host-10000#model");
+  m.set_model_version("202612030000000001");
+  m.set_role(role);
+  m.set_party_id(party);
+  m.set_format("fate-1.x-dsl");
+  m.set_train_dsl_json(Example("hetero_lr_normal_dsl.json"));
+  m.set_train_conf_json(Example("hetero_lr_normal_conf.json"));
+  for (const auto& [r, id] : {std::pair<std::string, std::string>{"guest", "9999"}, {"host", "10000"}, {"arbiter", "10000"}}) {
+    PartyRef* p = m.add_parties();
+    p->set_role(r);
+    p->set_party_id(id);
+  }
+  m.mutable_initiator()->set_role("guest");
+  m.mutable_initiator()->set_party_id("9999");
+  std::vector<model::ComponentFile> files;
+  for (const std::string c : {"data_transform_0", "hetero_lr_0"}) {
+    model::ComponentFile f;
+    f.model.set_component(c);
+    f.model.set_output_key("model");
+    f.sources.emplace_back("model.pb", (scratch / (c + ".pb")).string());
+    Write(f.sources.back().second, "bytes of " + c);
+    files.push_back(f);
+  }
+  BOOST_REQUIRE(store.Put(m, files).ok());
+  auto stored = store.Get(m.model_id(), m.model_version(), role, party);
+  BOOST_REQUIRE(stored.ok());
+  return *stored;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(ModelTest)
+
+BOOST_AUTO_TEST_CASE(TheInferenceDslOfFatesTrainingExampleIsFatesPredictExample) {
+  auto components = model::DefaultDeployComponents(Example("hetero_lr_normal_dsl.json"));
+  BOOST_REQUIRE(components.ok());
+  BOOST_TEST(components->size() == 4u);  // every component but Evaluation
+  auto dsl = model::InferenceDsl(Example("hetero_lr_normal_dsl.json"), *components);
+  BOOST_REQUIRE_MESSAGE(dsl.ok(), dsl.status().ToString());
+  BOOST_TEST(bj::parse(*dsl) == bj::parse(Example("hetero_lr_normal_predict_dsl.json")));
+  // A kept component may not read from one that is not kept.
+  auto partial = model::InferenceDsl(Example("hetero_lr_normal_dsl.json"), {"reader_0", "hetero_lr_0"});
+  BOOST_REQUIRE(!partial.ok());
+  BOOST_TEST(partial.status().message().find("'intersection_0' is not deployed") != std::string::npos,
+             partial.status().message());
+  BOOST_TEST(!model::InferenceDsl(Example("hetero_lr_normal_dsl.json"), {"nope_0"}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(ModelKeysFollowFate) {
+  JobSpec spec;
+  spec.set_job_id("202612030000000001");
+  spec.set_format("fate-1.x-dsl");
+  spec.mutable_params()->set_job_type("train");
+  for (const auto& [r, id] : {std::pair<std::string, std::string>{"host", "10000"}, {"guest", "9999"}, {"host", "10001"}, {"arbiter", "10000"}}) {
+    PartyRef* p = spec.add_parties();
+    p->set_role(r);
+    p->set_party_id(id);
+  }
+  BOOST_TEST(model::TrainedModelKey(spec).model_id == "arbiter-10000#guest-9999#host-10000_10001#model");
+  BOOST_TEST(model::TrainedModelKey(spec).model_version == "202612030000000001");
+  spec.set_format("fate-2.x-dag");
+  BOOST_TEST(model::TrainedModelKey(spec).model_id == "202612030000000001");
+  BOOST_TEST(model::TrainedModelKey(spec).model_version == "0");
+  spec.mutable_params()->set_job_type("predict");
+  BOOST_TEST(model::TrainedModelKey(spec).model_id.empty());
+  BOOST_TEST(!model::CheckModelKey("../etc", "1").ok());
+  BOOST_TEST(!model::CheckModelKey("a#b", "..").ok());
+  BOOST_TEST(model::CheckModelKey("arbiter-10000#guest-9999#host-10000#model", "202612030000000001").ok());
+}
+
+BOOST_AUTO_TEST_CASE(APredictJobRunsWithTheTrainingParametersUnderItsOwn) {
+  bj::object predict = bj::parse(Example("hetero_lr_normal_predict_conf.json")).as_object();
+  predict["component_parameters"].as_object()["common"] = bj::object{{"hetero_lr_0", bj::object{{"max_iter", 3}}}};
+  auto merged = model::WithTrainingParameters(predict, Example("hetero_lr_normal_conf.json"),
+                                              {"reader_0", "data_transform_0", "intersection_0", "hetero_lr_0"});
+  BOOST_REQUIRE_MESSAGE(merged.ok(), merged.status().ToString());
+  const bj::object& common = merged->at("component_parameters").at("common").as_object();
+  BOOST_TEST(common.at("hetero_lr_0").at("max_iter").as_int64() == 3);  // the predict conf's wins
+  BOOST_TEST(common.at("hetero_lr_0").as_object().contains("penalty"));  // the training's stays
+  BOOST_TEST(!common.contains("evaluation_0"));                          // not in the predict DSL
+  BOOST_TEST(merged->at("component_parameters").at("role").at("guest").at("0").at("data_transform_0").at("with_label").as_bool());
+}
+
+BOOST_AUTO_TEST_CASE(StoredFilesAreCheckedAndATamperedExportIsNotImported) {
+  TempDir home, other, scratch;
+  model::ModelStore store((home.path / "models").string());
+  SystemClock clock;
+  model::ModelRegistry registry(store, {"9999", "", 1 << 20}, clock);
+  PipelineModel m = StoreTrained(store, scratch.path);
+  BOOST_TEST(m.components_size() == 2);
+  BOOST_TEST(store.Verify(m).ok());
+  auto input = store.InputPathOf(m, "hetero_lr_0", "model");
+  BOOST_REQUIRE(input.ok());
+  BOOST_TEST(testing::ReadFile(fs::path(*input).parent_path().string() + "/model/model/model.pb") == "bytes of hetero_lr_0");
+  BOOST_TEST(!store.InputPathOf(m, "feature_scale_0", "model").ok());
+
+  // Export, then import into another party's store: the same manifest.
+  auto archive = registry.Export(m.model_id(), m.model_version());
+  BOOST_REQUIRE(archive.ok());
+  model::ModelStore store2((other.path / "models").string());
+  model::ModelRegistry registry2(store2, {"9999", "", 1 << 20}, clock);
+  auto imported = registry2.Import(*archive, false);
+  BOOST_REQUIRE_MESSAGE(imported.ok(), imported.status().ToString());
+  auto again = store2.Get(m.model_id(), m.model_version(), "guest", "9999");
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(again->components(1).files(0).sha256() == m.components(1).files(0).sha256());
+  BOOST_TEST(registry2.Import(*archive, false).status().code() == StatusCode::kAlreadyExists);
+
+  // A changed model file, a changed manifest digest, an entry outside the layout: refused, nothing stored.
+  auto entries = files::UntarGzEntries(*archive, 1 << 20, 100);
+  BOOST_REQUIRE(entries.ok());
+  auto tamper = [&](const std::function<void(std::vector<std::pair<std::string, std::string>>&)>& edit) {
+    auto copy = *entries;
+    edit(copy);
+    auto packed = files::TarGzEntries(copy);
+    BOOST_REQUIRE(packed.ok());
+    TempDir fresh;
+    model::ModelStore s3((fresh.path / "models").string());
+    model::ModelRegistry r3(s3, {"9999", "", 1 << 20}, clock);
+    auto result = r3.Import(*packed, true);
+    BOOST_TEST(!result.ok());
+    auto listed = s3.List("", "");
+    BOOST_TEST((listed.ok() && listed->empty()));
+    return result.status().message();
+  };
+  std::string changed = tamper([](auto& e) { e.back().second += "x"; });
+  BOOST_TEST(changed.find("SHA-256") != std::string::npos, changed);
+  std::string escaped = tamper([](auto& e) { e.emplace_back("../../etc/passwd", "root"); });
+  BOOST_TEST(escaped.find("not a model file name") != std::string::npos, escaped);
+  std::string unlisted = tamper([&](auto& e) { e.emplace_back(e[1].first.substr(0, e[1].first.rfind('/')) + "/extra/model/model/model.pb", "x"); });
+  BOOST_TEST(unlisted.find("not in manifest.json") != std::string::npos, unlisted);
+  BOOST_TEST(!registry2.Import("not a gzip stream", true).ok());
+
+  // A file changed on disk after it was stored is found before a task reads it.
+  Write(fs::path(store.PartDir(m.model_id(), m.model_version(), "guest", "9999")) / model::ComponentDirName(m.components(0)) /
+            "model.pb",
+        "other");
+  BOOST_TEST(store.Verify(m).message().find("does not match") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(DeployKeepsTheChosenComponentsAndMigrateMovesThePartyIds) {
+  TempDir home, scratch;
+  model::ModelStore store((home.path / "models").string());
+  SystemClock clock;
+  model::ModelRegistry registry(store, {"9999", "", 1 << 20}, clock);
+  PipelineModel m = StoreTrained(store, scratch.path);
+  contract::DeployModel d;
+  d.set_model_id(m.model_id());
+  d.set_model_version(m.model_version());
+  d.set_new_version("202612030000000002");
+  d.add_components("hetero_lr_0");
+  d.set_inference_dsl_json("{}");
+  BOOST_REQUIRE(registry.Deploy(d).ok());
+  auto deployed = store.Get(m.model_id(), "202612030000000002", "guest", "9999");
+  BOOST_REQUIRE(deployed.ok());
+  BOOST_TEST(deployed->components_size() == 1);
+  BOOST_TEST(deployed->parent_version() == m.model_version());
+
+  BOOST_TEST(registry.CheckSender(m.model_id(), m.model_version(), "10000").ok());
+  BOOST_TEST(registry.CheckSender(m.model_id(), m.model_version(), "10001").code() == StatusCode::kPermissionDenied);
+
+  contract::MigrateModel mg;
+  mg.set_model_id(m.model_id());
+  mg.set_model_version(m.model_version());
+  mg.set_new_model_id("arbiter-2#guest-1#host-2#model");
+  mg.set_new_version("m1");
+  for (const auto& [role, from, to] : {std::tuple<std::string, std::string, std::string>{"guest", "9999", "1"},
+                                       {"host", "10000", "2"}, {"arbiter", "10000", "2"}}) {
+    auto* mv = mg.add_moves();
+    mv->set_role(role);
+    mv->set_from_party_id(from);
+    mv->set_to_party_id(to);
+  }
+  BOOST_REQUIRE(registry.Migrate(mg).ok());
+  auto moved = store.Get("arbiter-2#guest-1#host-2#model", "m1", "guest", "1");
+  BOOST_REQUIRE(moved.ok());
+  BOOST_TEST(moved->initiator().party_id() == "1");
+  for (const auto& p : moved->parties()) BOOST_TEST((p.party_id() == "1" || p.party_id() == "2"));
+  auto conf = bj::parse(moved->train_conf_json());
+  BOOST_TEST(bj::serialize(conf.at("role").at("guest")) == "[\"1\"]");
+  BOOST_TEST(store.Verify(*moved).ok());
+  // The party that migrated keeps the copy to export, not as its own.
+  BOOST_TEST(!registry.PartsHere("arbiter-2#guest-1#host-2#model", "m1").ok());
+  BOOST_TEST(registry.StoredParts("arbiter-2#guest-1#host-2#model", "m1").ok());
+
+  BOOST_REQUIRE(registry.Tag(m.model_id(), m.model_version(), {"best"}, {}).ok());
+  BOOST_TEST(store.Get(m.model_id(), m.model_version(), "guest", "9999")->tags_size() == 1);
+  BOOST_TEST(!registry.Tag(m.model_id(), m.model_version(), {"a b"}, {}).ok());
+  BOOST_REQUIRE(registry.Delete(m.model_id(), m.model_version()).ok());
+  BOOST_TEST(store.Get(m.model_id(), m.model_version(), "guest", "9999").status().code() == StatusCode::kNotFound);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
