@@ -415,4 +415,65 @@ BOOST_AUTO_TEST_CASE(BadInputGetsAClear4xxAndChangesNothing) {
   for (const auto& party : f->parties()) BOOST_TEST(count_jobs(party) == 0, party);
 }
 
+BOOST_AUTO_TEST_CASE(ATwoXTrainDagKeepsItsFinalModelAndAPredictDagReadsItFromTheWarehouse) {
+  auto f = StartFederation("dag-model");
+  const std::string parties = R"(
+  parties:
+  - {role: guest, party_id: ['9999']}
+  - {role: host, party_id: ['10000']}
+  - {role: arbiter, party_id: ['10001']})";
+  const std::string reader = R"(
+    reader_0:
+      component_ref: reader
+      stage: default
+      parties: [{role: guest, party_id: ['9999']}, {role: host, party_id: ['10000']}])";
+  auto run = [&](const std::string& yaml) -> StatusOr<std::string> {
+    auto r = f->Call("9999", "POST", "/v2/job/submit", bj::object{{"dag_schema", yaml}});
+    if (!r.ok()) return r.status();
+    if (r->code() != 0) return InvalidArgumentError(r->message());
+    return std::string(r->data().at("job_id").as_string());
+  };
+  // lr_0 is the last task: nothing reads its model, and the registry keeps it at every party.
+  auto train = run("schema_version: 2.0.0\ndag:\n  stage: train" + parties + "\n  tasks:" + reader + R"(
+    lr_0:
+      component_ref: coordinated_lr
+      parameters: {track: true}
+      inputs:
+        data:
+          train_data: {task_output_artifact: {producer_task: reader_0, output_artifact_key: output_data}}
+)");
+  BOOST_REQUIRE_MESSAGE(train.ok(), train.status().ToString());
+  BOOST_REQUIRE(*f->WaitJobEnd("9999", *train, 60000) == "success");
+  for (const std::string party : {"9999", "10000", "10001"}) {
+    auto q = f->Call(party, "POST", "/v2/model/query", bj::object{{"model_id", *train}, {"model_version", "0"}});
+    BOOST_REQUIRE(q.ok());
+    const bj::array& parts = q->data().at("data").as_array();
+    BOOST_REQUIRE_MESSAGE(parts.size() == 1u, party << ": " << bj::serialize(q->body));
+    BOOST_TEST(bj::serialize(parts[0].at("components")).find("\"output_key\":\"output_model\"") != std::string::npos,
+               bj::serialize(parts[0]));
+  }
+  // The predict DAG: lr_0 reads the stored model (the test module fails without its file).
+  auto predict_dag = [&](const std::string& model_id) {
+    return "schema_version: 2.0.0\ndag:\n  stage: predict\n  conf: {model_warehouse: {model_id: '" + model_id +
+           "', model_version: '0'}}" + parties + "\n  tasks:" + reader + R"(
+    lr_0:
+      component_ref: coordinated_lr
+      parameters: {need_model: true}
+      inputs:
+        data:
+          test_data: {task_output_artifact: {producer_task: reader_0, output_artifact_key: output_data}}
+        model:
+          input_model: {model_warehouse: {producer_task: lr_0, output_artifact_key: output_model}}
+)";
+  };
+  auto predict = run(predict_dag(*train));
+  BOOST_REQUIRE_MESSAGE(predict.ok(), predict.status().ToString());
+  BOOST_REQUIRE_MESSAGE(*f->WaitJobEnd("9999", *predict, 60000) == "success", testing::FailureReason(*f, "9999", *predict));
+  // A model no party has: refused at submit, naming the party and the model.
+  auto missing = run(predict_dag("20000101000000000000"));
+  BOOST_REQUIRE(!missing.ok());
+  BOOST_TEST(missing.status().message().find("has no model 20000101000000000000") != std::string::npos,
+             missing.status().message());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -235,4 +235,25 @@ BOOST_AUTO_TEST_CASE(DeployKeepsTheChosenComponentsAndMigrateMovesThePartyIds) {
   BOOST_TEST(store.Get(m.model_id(), m.model_version(), "guest", "9999").status().code() == StatusCode::kNotFound);
 }
 
+BOOST_AUTO_TEST_CASE(TheArchiveReaderRefusesDamagedArchivesWithoutCrashing) {
+  auto archive = files::TarGzEntries({{"manifest.json", "{}"}, {"a/b/c/pipeline.json", std::string(3000, 'x')}});
+  BOOST_REQUIRE(archive.ok());
+  auto whole = files::UntarGzEntries(*archive, 1 << 20, 10);
+  BOOST_REQUIRE(whole.ok());
+  BOOST_TEST(whole->size() == 2u);
+  BOOST_TEST((*whole)[1].second.size() == 3000u);
+  // Every truncation, and bytes flipped across the stream: an error each time, never a crash.
+  for (std::size_t n = 0; n < archive->size(); n += 7) BOOST_TEST(!files::UntarGzEntries(archive->substr(0, n), 1 << 20, 10).ok());
+  std::uint32_t seed = 12345;
+  for (int round = 0; round < 300; ++round) {
+    std::string damaged = *archive;
+    seed = seed * 1103515245u + 12345u;
+    damaged[seed % damaged.size()] = static_cast<char>(seed >> 16);
+    (void)files::UntarGzEntries(damaged, 1 << 20, 10);  // any answer but a crash
+  }
+  // The limits hold: unpacked size and file count.
+  BOOST_TEST(files::UntarGzEntries(*archive, 1000, 10).status().message().find("more than 1000 bytes") != std::string::npos);
+  BOOST_TEST(files::UntarGzEntries(*archive, 1 << 20, 1).status().message().find("more than 1 files") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,8 @@
 //   track: true -> use the tracking API like a real component: pass the first input's rows
 //          through to each data output and register them, save a model and register it, and log
 //          metrics (FATE 1.x data + meta, and FATE-Flow 2.x MetricData)
+//   need_model: true -> fail unless every model input has a model file (model.json or model.pb)
+//          where a task's saved model lies (<input path>/../model/<output>/), e.g. a stored model
 //   transfer: with action transfer, the task's party in role `from_role` streams `bytes` generated
 //          bytes (from `seed`) to every other party of the task through the federation, and each
 //          of those checks the object's SHA-256 against the same bytes generated locally; with
@@ -54,6 +56,19 @@ std::string FirstInputFile(const bj::object& config) {
     if (!StringOf(in.as_object(), "path").empty() && fs::exists(file)) return file.string();
   }
   return "";
+}
+
+/// "" when every model input of the task has its saved model file, else what is missing.
+std::string MissingModelInput(const bj::object& config) {
+  const bj::value* inputs = config.if_contains("inputs");
+  int models = 0;
+  for (const auto& in : inputs && inputs->is_array() ? inputs->as_array() : bj::array()) {
+    if (!in.is_object() || StringOf(in.as_object(), "kind") != "model") continue;
+    ++models;
+    const fs::path dir = fs::path(StringOf(in.as_object(), "path")).parent_path() / "model" / StringOf(in.as_object(), "output");
+    if (!fs::exists(dir / "model.json") && !fs::exists(dir / "model.pb")) return "no model file in " + dir.string();
+  }
+  return models == 0 ? "the task has no model input" : "";
 }
 
 /// Counts the records of a CSV file (lines after the header).
@@ -279,6 +294,10 @@ int main(int argc, char** argv) {
       w.Report("failed", "transfer: " + failure);
       code = 1;
     }
+  } else if (const bj::value* need = params.if_contains("need_model");
+             need && need->is_bool() && need->as_bool() && !MissingModelInput(w.config()).empty()) {
+    w.Report("failed", "model input: " + MissingModelInput(w.config()));
+    code = 1;
   } else if (action == "pass") {
     w.Report("pass");
   } else {
