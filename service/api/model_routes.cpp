@@ -54,6 +54,7 @@ StatusOr<std::vector<std::string>> ListArg(const bj::object& args, const char* k
       if (comma == std::string::npos) break;
       at = comma + 1;
     }
+    if (out.size() > 1000) return InvalidArgumentError(std::string("'") + key + "' has more than 1000 entries");
     return out;
   }
   if (!v->is_array()) return InvalidArgumentError(std::string("'") + key + "' must be a list of strings");
@@ -160,18 +161,19 @@ HttpResponse FanOutAnswer(FanOut&& out, bj::object data) {
 
 /// A partner route's common checks: the body as `Request`, the sender one of the model's parties.
 template <typename Request, typename Handler>
-http::RouteHandler PartnerModelRoute(model::ModelRegistry& registry, Handler handler) {
-  return [&registry, handler](const HttpRequest& req) -> HttpResponse {
+http::RouteHandler PartnerModelRoute(model::ModelRegistry& registry, bool initiator_only, Handler handler) {
+  return [&registry, initiator_only, handler](const HttpRequest& req) -> HttpResponse {
     Request r;
     Status parsed = interconnect::FromJson(req.body, &r, "request body");
     if (!parsed.ok()) return JsonError(parsed);
     Status key = model::CheckModelKey(r.model_id(), r.model_version());
     if (!key.ok()) return JsonError(key);
     if (!req.internal) {
-      Status allowed = registry.CheckSender(r.model_id(), r.model_version(), req.Header("x-fedflow-src-party"));
+      Status allowed =
+          registry.CheckSender(r.model_id(), r.model_version(), req.Header("x-fedflow-src-party"), initiator_only);
       if (!allowed.ok()) return JsonError(allowed);
     }
-    return handler(r);
+    return handler(r, req.internal);
   };
 }
 
@@ -208,13 +210,13 @@ void RegisterModelRoutes(http::Router& router, model::ModelRegistry& registry, i
   router.Add("POST", paths::kModelDeploy,
              {"interconnect", "Derive a deployed version of a model at this party.",
               "model_id, model_version, new_version, components, inference_dsl_json"},
-             PartnerModelRoute<contract::DeployModel>(registry, [reg](const contract::DeployModel& r) {
+             PartnerModelRoute<contract::DeployModel>(registry, true, [reg](const contract::DeployModel& r, bool) {
                Status s = reg->Deploy(r);
                return s.ok() ? JsonOk() : JsonError(s);
              }));
   router.Add("POST", paths::kModelCheck,
              {"interconnect", "Is the model here, whole? Answers the roles held.", "model_id, model_version"},
-             PartnerModelRoute<contract::ModelRef>(registry, [reg](const contract::ModelRef& r) {
+             PartnerModelRoute<contract::ModelRef>(registry, false, [reg](const contract::ModelRef& r, bool) {
                auto roles = reg->Check(r.model_id(), r.model_version());
                if (!roles.ok()) return JsonError(roles.status());
                contract::ModelHeld held;
@@ -222,22 +224,23 @@ void RegisterModelRoutes(http::Router& router, model::ModelRegistry& registry, i
                return http::JsonOkRaw(interconnect::ToJson(held));
              }));
   router.Add("POST", paths::kModelDelete,
-             {"interconnect", "Delete a model version at this party (a deploy undone).", "model_id, model_version"},
-             PartnerModelRoute<contract::ModelRef>(registry, [reg](const contract::ModelRef& r) {
-               Status s = reg->Delete(r.model_id(), r.model_version());
+             {"interconnect", "Undo a deploy at this party: delete a deployed (never a trained) version.",
+              "model_id, model_version"},
+             PartnerModelRoute<contract::ModelRef>(registry, true, [reg](const contract::ModelRef& r, bool) {
+               Status s = reg->UndoDeploy(r.model_id(), r.model_version());
                return s.ok() ? JsonOk() : JsonError(s);
              }));
   router.Add("POST", paths::kModelBind,
              {"interconnect", "Bind a service id to a model version at this party.",
               "service_id, model_id, model_version"},
-             PartnerModelRoute<contract::BindModel>(registry, [reg](const contract::BindModel& r) {
-               Status s = reg->Bind(r.service_id(), r.model_id(), r.model_version());
+             PartnerModelRoute<contract::BindModel>(registry, true, [reg](const contract::BindModel& r, bool internal) {
+               Status s = reg->Bind(r.service_id(), r.model_id(), r.model_version(), !internal);
                return s.ok() ? JsonOk() : JsonError(s);
              }));
   router.Add("POST", paths::kModelMigrate,
              {"interconnect", "Copy a model at this party under new party ids.",
               "model_id, model_version, new_model_id, new_version, moves"},
-             PartnerModelRoute<contract::MigrateModel>(registry, [reg](const contract::MigrateModel& r) {
+             PartnerModelRoute<contract::MigrateModel>(registry, true, [reg](const contract::MigrateModel& r, bool) {
                Status s = reg->Migrate(r);
                return s.ok() ? JsonOk() : JsonError(s);
              }));
@@ -298,12 +301,13 @@ void RegisterModelRoutes(http::Router& router, model::ModelRegistry& registry, i
                for (const auto& c : components) m.add_components(c);
                m.set_inference_dsl_json(*dsl);
                FanOut out = SendToAll(*client, PartiesOf(here), paths::kModelDeploy, m, m.new_version());
-               if (!out.first_error.ok() && !out.succeeded.empty()) {
-                 // Undone where it was done: a deployed version exists at every party or at none.
+               if (!out.first_error.ok()) {
+                 // Undone everywhere (a party that timed out may have done it): a deployed version
+                 // exists at every party or at none.
                  contract::ModelRef undo;
                  undo.set_model_id(key.model_id);
                  undo.set_model_version(m.new_version());
-                 FanOut undone = SendToAll(*client, out.succeeded, paths::kModelDelete, undo, m.new_version());
+                 FanOut undone = SendToAll(*client, PartiesOf(parts.front()), paths::kModelDelete, undo, m.new_version());
                  // A party that misses the undo keeps an unused version (model query lists it).
                  if (!undone.first_error.ok()) {
                    log::Get("model")->warn("model_id={} model_version={} deploy not undone: {}", key.model_id,

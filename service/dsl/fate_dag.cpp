@@ -114,6 +114,9 @@ Status ReadInputs(const bj::object& t, const std::string& path, const DagJob& jo
               FEDFLOW_ASSIGN_OR_RETURN(version, json::ScalarToString(*mv, spath + ".model_version"));
             }
             r.set_model_version(version);
+            if (const bj::value* cp = ch.if_contains("parties")) {
+              FEDFLOW_RETURN_IF_ERROR(ReadDagParties(*cp, spath + ".parties", job.ctx, &job.parties).status());
+            }
             if (r.model_id().empty() || r.model_version().empty()) {
               return InvalidArgumentError("'" + spath + "' names no model: set its model_id and model_version or "
                                           "dag.conf.model_warehouse");

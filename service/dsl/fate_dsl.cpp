@@ -140,7 +140,16 @@ StatusOr<JobSpec> ParseFateDsl(const bj::value& dsl_v, const bj::value& conf_v, 
     FEDFLOW_RETURN_IF_ERROR(AddTask(c, components, conf, ctx, &budget, &spec));
   }
   FEDFLOW_RETURN_IF_ERROR(SortTopologically(spec.mutable_tasks()));
-  for (const auto& w : conf.warnings()) spec.add_warnings(w);
+  // Enough to act on; a conf with thousands of ignored entries says how many more there were.
+  constexpr int kMaxWarnings = 100;
+  for (const auto& w : conf.warnings()) {
+    if (spec.warnings_size() == kMaxWarnings) {
+      spec.add_warnings("... and " + std::to_string(conf.warnings().size() - kMaxWarnings + spec.warnings_size() - kMaxWarnings) +
+                        " more ignored entries");
+      break;
+    }
+    spec.add_warnings(w);
+  }
 
   for (const ConfParty& p : conf.parties()) {
     FEDFLOW_ASSIGN_OR_RETURN(JobParameters at_party, conf.JobParametersAt(p));

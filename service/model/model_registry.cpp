@@ -14,6 +14,7 @@
 #include "service/files/tar_gz.hpp"
 #include "service/interconnect/partner_contract.hpp"
 #include "service/json/json.hpp"
+#include "service/model/pipeline_models.hpp"
 #include "service/security/signing_key.hpp"
 
 namespace fedflow::model {
@@ -47,9 +48,10 @@ std::string Moved(const std::string& role, const std::string& party_id,
 }
 
 /// A 1.x runtime conf with its initiator and role lists moved to the new party ids.
-std::string MovedConf(const std::string& conf_json, const google::protobuf::RepeatedPtrField<contract::PartyMove>& moves) {
-  auto conf = json::ParseObject(conf_json, "training conf");
-  if (!conf.ok()) return conf_json;
+StatusOr<std::string> MovedConf(const std::string& conf_json,
+                                const google::protobuf::RepeatedPtrField<contract::PartyMove>& moves) {
+  FEDFLOW_ASSIGN_OR_RETURN(bj::object parsed, json::ParseObject(conf_json, "the model's training conf"));
+  bj::object* conf = &parsed;
   if (bj::value* roles = conf->if_contains("role"); roles && roles->is_object()) {
     for (auto& kv : roles->as_object()) {
       if (!kv.value().is_array()) continue;
@@ -66,7 +68,7 @@ std::string MovedConf(const std::string& conf_json, const google::protobuf::Repe
       if (text.ok()) o["party_id"] = Moved(std::string(o.at("role").as_string()), *text, moves);
     }
   }
-  return json::Dump(*conf);
+  return json::Dump(parsed);
 }
 
 /// "<id>/<version>/<role>#<party>/<rest>" split; nullopt-like false when the name is not one.
@@ -82,6 +84,16 @@ bool SplitEntry(const std::string& name, std::string* id, std::string* version, 
   *part = name.substr(b + 1, c - b - 1);
   *rest = name.substr(c + 1);
   return IsModelId(*id) && IsModelVersion(*version) && !rest->empty();
+}
+
+/// Removes the parts an operation stored before it failed (all its parts or none), and returns
+/// the failure.
+Status Undone(ModelStore& store, const std::vector<PipelineModel>& done, Status failure) {
+  for (const auto& d : done) {
+    Status removed = store.Remove(d.model_id(), d.model_version(), d.role(), d.party_id());
+    if (!removed.ok()) log::Get("model")->error("undoing a partial {}: {}", failure.message(), removed.message());
+  }
+  return failure;
 }
 
 }  // namespace
@@ -111,12 +123,21 @@ StatusOr<std::vector<PipelineModel>> ModelRegistry::StoredParts(const std::strin
 }
 
 Status ModelRegistry::CheckSender(const std::string& model_id, const std::string& model_version,
-                                  const std::string& sender) const {
+                                  const std::string& sender, bool initiator_only) const {
   FEDFLOW_ASSIGN_OR_RETURN(auto parts, PartsHere(model_id, model_version));
   for (const auto& m : parts) {
+    if (initiator_only) {
+      if (m.initiator().party_id() == sender) return Status::OK();
+      continue;
+    }
     for (const auto& p : m.parties()) {
       if (p.party_id() == sender) return Status::OK();
     }
+  }
+  if (initiator_only) {
+    return PermissionDeniedError("only the initiator of model " + model_id + " " + model_version + " (party " +
+                                 parts.front().initiator().party_id() + ") may change it at party " + options_.party_id +
+                                 ", not party " + sender.substr(0, 64));
   }
   return PermissionDeniedError("party " + sender.substr(0, 64) + " is no party of model " + model_id + " " +
                                model_version + " at party " + options_.party_id);
@@ -136,23 +157,41 @@ StatusOr<std::vector<std::string>> ModelRegistry::Check(const std::string& model
 Status ModelRegistry::Deploy(const contract::DeployModel& r) {
   FEDFLOW_RETURN_IF_ERROR(CheckModelKey(r.model_id(), r.new_version()));
   FEDFLOW_ASSIGN_OR_RETURN(auto parts, PartsHere(r.model_id(), r.model_version()));
-  const std::set<std::string> kept(r.components().begin(), r.components().end());
-  for (const auto& name : kept) {
-    if (!IsModelVersion(name)) return InvalidArgumentError("component '" + name.substr(0, 100) + "' is not a component name");
-  }
+  if (r.components().empty()) return InvalidArgumentError("deploy names no components");
+  const std::vector<std::string> components(r.components().begin(), r.components().end());
+  const std::set<std::string> kept(components.begin(), components.end());
+  std::vector<PipelineModel> done;
+  auto undo = [&](Status failure) { return Undone(store_, done, std::move(failure)); };
   for (const auto& m : parts) {
+    // The predict DSL is derived here from this party's own training DSL, never taken as sent.
+    auto dsl = InferenceDsl(m.train_dsl_json(), components);
+    if (!dsl.ok()) return undo(dsl.status());
     PipelineModel next = m;
     next.set_model_version(r.new_version());
     next.set_parent_version(m.model_version());
-    next.set_inference_dsl_json(r.inference_dsl_json());
+    next.set_inference_dsl_json(*dsl);
     next.clear_deployed_components();
-    for (const auto& c : r.components()) next.add_deployed_components(c);
+    for (const auto& c : components) next.add_deployed_components(c);
     next.set_created_ms(clock_.NowMs());
-    FEDFLOW_RETURN_IF_ERROR(store_.Put(next, FilesOf(store_, m, &kept)));
+    Status put = store_.Put(next, FilesOf(store_, m, &kept), false);
+    if (!put.ok()) return undo(put);
+    done.push_back(next);
     log::Get("model")->info("model_id={} model_version={} party={}:{} deployed_from={} components={} deployed",
                             r.model_id(), r.new_version(), m.role(), m.party_id(), m.model_version(), kept.size());
   }
   return Status::OK();
+}
+
+Status ModelRegistry::UndoDeploy(const std::string& model_id, const std::string& model_version) {
+  auto parts = PartsHere(model_id, model_version);
+  if (!parts.ok()) return parts.status().code() == StatusCode::kNotFound ? Status::OK() : parts.status();
+  for (const auto& m : *parts) {
+    if (m.parent_version().empty()) {
+      return PermissionDeniedError("model " + model_id + " " + model_version +
+                                   " was trained, not deployed: only its own party deletes it");
+    }
+  }
+  return Delete(model_id, model_version);
 }
 
 Status ModelRegistry::Delete(const std::string& model_id, const std::string& model_version) {
@@ -166,8 +205,18 @@ Status ModelRegistry::Delete(const std::string& model_id, const std::string& mod
 }
 
 Status ModelRegistry::Bind(const std::string& service_id, const std::string& model_id,
-                           const std::string& model_version) {
+                           const std::string& model_version, bool from_partner) {
   FEDFLOW_RETURN_IF_ERROR(Check(model_id, model_version).status());
+  if (from_partner) {
+    // A partner moves a service id between versions of one model, never to another model.
+    FEDFLOW_ASSIGN_OR_RETURN(auto bindings, store_.Bindings());
+    for (const auto& b : bindings) {
+      if (b.service_id() == service_id && b.model_id() != model_id) {
+        return PermissionDeniedError("service id " + service_id + " is bound to model " + b.model_id() +
+                                     " at party " + options_.party_id + ": a partner cannot re-point it");
+      }
+    }
+  }
   ModelBinding b;
   b.set_service_id(service_id);
   b.set_model_id(model_id);
@@ -183,21 +232,37 @@ Status ModelRegistry::Migrate(const contract::MigrateModel& r) {
   FEDFLOW_RETURN_IF_ERROR(CheckModelKey(r.new_model_id(), r.new_version()));
   FEDFLOW_ASSIGN_OR_RETURN(auto parts, PartsHere(r.model_id(), r.model_version()));
   for (const auto& mv : r.moves()) {
-    if (!IsModelVersion(mv.to_party_id()) || !IsModelVersion(mv.role())) {
+    if (!IsPartName(mv.to_party_id()) || !IsPartName(mv.role())) {
       return InvalidArgumentError("migrate: party id '" + mv.to_party_id().substr(0, 64) + "' of role '" +
                                   mv.role().substr(0, 32) + "' is not a party id");
     }
   }
+  std::vector<PipelineModel> done;
+  auto undo = [&](Status failure) { return Undone(store_, done, std::move(failure)); };
   for (const auto& m : parts) {
     PipelineModel next = m;
-    next.set_model_id(r.new_model_id());
     next.set_model_version(r.new_version());
     next.set_party_id(Moved(m.role(), m.party_id(), r.moves()));
     next.mutable_initiator()->set_party_id(Moved(m.initiator().role(), m.initiator().party_id(), r.moves()));
     for (auto& p : *next.mutable_parties()) p.set_party_id(Moved(p.role(), p.party_id(), r.moves()));
-    if (!m.train_conf_json().empty()) next.set_train_conf_json(MovedConf(m.train_conf_json(), r.moves()));
+    // The new id follows the moved roles as this party recorded them, whatever the sender says.
+    JobSpec moved;
+    moved.set_format("fate-1.x-dsl");
+    *moved.mutable_parties() = next.parties();
+    if (FateModelId(moved) != r.new_model_id()) {
+      return undo(InvalidArgumentError("migrate: the moved roles make model id " + FateModelId(moved) + ", not " +
+                                       r.new_model_id().substr(0, 255)));
+    }
+    next.set_model_id(r.new_model_id());
+    if (!m.train_conf_json().empty()) {
+      auto conf = MovedConf(m.train_conf_json(), r.moves());
+      if (!conf.ok()) return undo(conf.status());
+      next.set_train_conf_json(*conf);
+    }
     next.set_created_ms(clock_.NowMs());
-    FEDFLOW_RETURN_IF_ERROR(store_.Put(next, FilesOf(store_, m)));
+    Status put = store_.Put(next, FilesOf(store_, m), false);
+    if (!put.ok()) return undo(put);
+    done.push_back(next);
     log::Get("model")->info("model_id={} model_version={} party={}:{} migrated_from={} {} migrated", r.new_model_id(),
                             r.new_version(), next.role(), next.party_id(), r.model_id(), r.model_version());
   }
@@ -260,7 +325,8 @@ StatusOr<std::string> ModelRegistry::Export(const std::string& model_id, const s
   return files::TarGzEntries(entries);
 }
 
-StatusOr<std::vector<PipelineModel>> ModelRegistry::Import(const std::string& archive, bool replace) {
+StatusOr<std::vector<PipelineModel>> ModelRegistry::Import(const std::string& archive, bool replace,
+                                                           const ModelKeyFilter* only_key) {
   if (archive.size() > options_.max_archive_bytes) {
     return InvalidArgumentError("the archive is larger than " + std::to_string(options_.max_archive_bytes) + " bytes");
   }
@@ -279,13 +345,20 @@ StatusOr<std::vector<PipelineModel>> ModelRegistry::Import(const std::string& ar
     }
     digests[std::string(f.as_object().at("name").as_string())] = std::string(f.as_object().at("sha256").as_string());
   }
-  // Every entry: listed, a well-formed name, the listed digest.
+  // Every entry: a name of the layout (<id>/<version>/<role>#<party>/<plain names>), listed, with
+  // the listed digest. Nothing is written before every entry and part passed.
   std::map<std::string, std::map<std::string, std::string>> by_part;  // "<id>/<version>/<part>" -> rest -> bytes
   for (std::size_t i = 1; i < entries.size(); ++i) {
     const auto& [name, content] = entries[i];
     std::string id, version, part, rest;
-    if (!SplitEntry(name, &id, &version, &part, &rest) || name.find("..") != std::string::npos) {
+    if (!SplitEntry(name, &id, &version, &part, &rest) || part.find('#') == std::string::npos ||
+        !IsPartName(part.substr(0, part.find('#'))) || !IsPartName(part.substr(part.find('#') + 1)) ||
+        (rest != "pipeline.json" && !IsModelFileName(rest))) {
       return InvalidArgumentError("archive entry '" + name.substr(0, 200) + "' is not a model file name");
+    }
+    if (only_key && (id != only_key->model_id || version != only_key->model_version)) {
+      return InvalidArgumentError("archive entry '" + name.substr(0, 200) + "' is not of model " + only_key->model_id +
+                                  " " + only_key->model_version);
     }
     auto d = digests.find(name);
     if (d == digests.end()) return InvalidArgumentError("archive entry '" + name.substr(0, 200) + "' is not in manifest.json");
@@ -298,79 +371,82 @@ StatusOr<std::vector<PipelineModel>> ModelRegistry::Import(const std::string& ar
   }
   if (!digests.empty()) return InvalidArgumentError("manifest.json lists '" + digests.begin()->first.substr(0, 200) + "', which the archive lacks");
 
-  // Stage every part; only when all are staged and checked do they move into place.
-  std::vector<std::pair<PipelineModel, std::string>> staged;
-  auto discard = [&] {
-    std::error_code ec;
-    for (const auto& s : staged) fs::remove_all(s.second, ec);
-  };
+  std::vector<PipelineModel> parts;
   for (const auto& [key, part_files] : by_part) {
     auto manifest_it = part_files.find("pipeline.json");
-    if (manifest_it == part_files.end()) {
-      discard();
-      return InvalidArgumentError("archive part " + key.substr(0, 200) + " has no pipeline.json");
-    }
+    if (manifest_it == part_files.end()) return InvalidArgumentError("archive part " + key.substr(0, 200) + " has no pipeline.json");
     PipelineModel m;
-    Status parsed = interconnect::FromJson(manifest_it->second, &m, key + "/pipeline.json");
+    FEDFLOW_RETURN_IF_ERROR(interconnect::FromJson(manifest_it->second, &m, key + "/pipeline.json"));
     const std::string expected = m.model_id() + "/" + m.model_version() + "/" + m.role() + "#" + m.party_id();
-    if (parsed.ok() && expected != key) parsed = InvalidArgumentError(key + "/pipeline.json describes " + expected.substr(0, 200));
+    if (expected != key) return InvalidArgumentError(key + "/pipeline.json describes " + expected.substr(0, 200));
     std::size_t listed_files = 1;
-    for (const auto& c : m.components()) listed_files += static_cast<std::size_t>(c.files_size());
-    if (parsed.ok() && listed_files != part_files.size()) {
-      parsed = InvalidArgumentError(key + ": the files do not match the components pipeline.json lists");
+    for (const auto& c : m.components()) {
+      FEDFLOW_RETURN_IF_ERROR(CheckComponentModel(c).WithContext(key + "/pipeline.json"));
+      listed_files += static_cast<std::size_t>(c.files_size());
+      for (const auto& file : c.files()) {
+        if (!part_files.count(ComponentDirName(c) + "/" + file.name())) {
+          return InvalidArgumentError(key + ": component file " + ComponentDirName(c) + "/" + file.name() + " is missing");
+        }
+      }
     }
-    if (!parsed.ok()) {
-      discard();
-      return parsed;
+    if (listed_files != part_files.size()) {
+      return InvalidArgumentError(key + ": the files do not match the components pipeline.json lists");
     }
+    if (!replace && store_.Get(m.model_id(), m.model_version(), m.role(), m.party_id()).ok()) {
+      return Status(StatusCode::kAlreadyExists, "model " + m.model_id() + " " + m.model_version() + " at " + m.role() +
+                                                    ":" + m.party_id() + " exists already: pass force to replace it");
+    }
+    parts.push_back(std::move(m));
+  }
+
+  // Stage every part (every name checked above), then move them into place together.
+  std::vector<std::string> staged;
+  auto discard = [&] {
+    std::error_code ec;
+    for (const auto& dir : staged) fs::remove_all(dir, ec);
+  };
+  for (const auto& m : parts) {
+    const auto& part_files = by_part.at(m.model_id() + "/" + m.model_version() + "/" + m.role() + "#" + m.party_id());
     auto dir = store_.MakeStagingDir();
     if (!dir.ok()) {
       discard();
       return dir.status();
     }
-    staged.emplace_back(m, *dir);
+    staged.push_back(*dir);
     for (const auto& c : m.components()) {
       for (const auto& file : c.files()) {
         const std::string name = ComponentDirName(c) + "/" + file.name();
-        auto f = part_files.find(name);
-        Status written = f == part_files.end() || !IsModelFileName(file.name())
-                             ? InvalidArgumentError(key + ": component file " + name.substr(0, 200) + " is missing")
-                             : files::MakePrivateDirectories((fs::path(*dir) / name).parent_path().string());
-        if (written.ok()) written = files::WritePrivateFile((fs::path(*dir) / name).string(), f->second);
+        const fs::path target = fs::path(*dir) / name;
+        Status written = files::MakePrivateDirectories(target.parent_path().string());
+        if (written.ok()) written = files::WritePrivateFile(target.string(), part_files.at(name));
         if (!written.ok()) {
           discard();
           return written;
         }
       }
     }
-    if (!replace) {
-      auto existing = store_.Get(m.model_id(), m.model_version(), m.role(), m.party_id());
-      if (existing.ok()) {
-        discard();
-        return Status(StatusCode::kAlreadyExists, "model " + m.model_id() + " " + m.model_version() + " at " +
-                                                      m.role() + ":" + m.party_id() +
-                                                      " exists already: pass force to replace it");
-      }
-    }
   }
-  std::vector<PipelineModel> out;
-  for (std::size_t i = 0; i < staged.size(); ++i) {
-    Status put = store_.PutStaged(staged[i].first, staged[i].second, replace);
-    if (!put.ok()) {
-      // Undo the parts already in place: nothing is half-imported.
-      for (const auto& done : out) {
-        Status undone = store_.Remove(done.model_id(), done.model_version(), done.role(), done.party_id());
-        if (!undone.ok()) log::Get("model")->error("import rollback: {}", undone.message());
+  std::vector<std::pair<PipelineModel, std::string>> placed;  // with the part each replaced
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    auto aside = store_.PutStaged(parts[i], staged[i], replace);
+    if (!aside.ok()) {
+      // Nothing is half-imported: the parts already placed go, and what they replaced comes back.
+      for (const auto& [done, old] : placed) {
+        Status back = store_.PutBack(done, old);
+        if (!back.ok()) log::Get("model")->error("import rollback: {}", back.message());
       }
       std::error_code ec;
-      for (std::size_t j = i + 1; j < staged.size(); ++j) fs::remove_all(staged[j].second, ec);
-      return put;
+      for (std::size_t j = i + 1; j < staged.size(); ++j) fs::remove_all(staged[j], ec);
+      return aside.status();
     }
-    log::Get("model")->info("model_id={} model_version={} party={}:{} imported", staged[i].first.model_id(),
-                            staged[i].first.model_version(), staged[i].first.role(), staged[i].first.party_id());
-    out.push_back(staged[i].first);
+    placed.emplace_back(parts[i], *aside);
   }
-  return out;
+  for (const auto& [m, old] : placed) {
+    store_.DropAside(old);
+    log::Get("model")->info("model_id={} model_version={} party={}:{} imported", m.model_id(), m.model_version(),
+                            m.role(), m.party_id());
+  }
+  return parts;
 }
 
 StatusOr<std::string> ModelRegistry::StoreToBackend(const std::string& model_id, const std::string& model_version) const {
@@ -402,7 +478,8 @@ StatusOr<std::vector<PipelineModel>> ModelRegistry::RestoreFromBackend(const std
   if (!in) return NotFoundError("the model store backend has no " + source.string());
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  return Import(std::move(bytes).str(), replace);
+  const ModelKeyFilter key{model_id, model_version};
+  return Import(std::move(bytes).str(), replace, &key);
 }
 
 }  // namespace fedflow::model

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "base/ids.hpp"
+#include "base/log.hpp"
 #include "service/files/private_file.hpp"
 #include "service/interconnect/partner_contract.hpp"
 #include "service/security/signing_key.hpp"
@@ -45,7 +46,9 @@ StatusOr<PipelineModel> ReadManifest(const fs::path& part) {
   return m;
 }
 
-Status CheckComponentNames(const ComponentModel& c) {
+}  // namespace
+
+Status CheckComponentModel(const ComponentModel& c) {
   if (!IsKey(c.component(), 100, false) || !IsKey(c.output_key(), 100, false)) {
     return InvalidArgumentError("component model '" + c.component().substr(0, 100) + "." +
                                 c.output_key().substr(0, 100) + "': names must be letters, digits, _ . -");
@@ -59,7 +62,11 @@ Status CheckComponentNames(const ComponentModel& c) {
   return Status::OK();
 }
 
-/// Every file of every component of `model` under `part`, as (path, listed file).
+bool IsPartName(const std::string& s) { return IsKey(s, 64, false); }
+
+namespace {
+
+/// Every file of every component of `model` under `part` is there, with its listed digest.
 Status CheckFiles(const fs::path& part, const PipelineModel& model) {
   for (const auto& c : model.components()) {
     for (const auto& f : c.files()) {
@@ -128,7 +135,7 @@ StatusOr<std::string> ModelStore::MakeStagingDir() const {
   return dir.string();
 }
 
-Status ModelStore::Put(PipelineModel model, const std::vector<ComponentFile>& files) {
+Status ModelStore::Put(PipelineModel model, const std::vector<ComponentFile>& files, bool replace) {
   FEDFLOW_RETURN_IF_ERROR(CheckModelKey(model.model_id(), model.model_version()));
   FEDFLOW_ASSIGN_OR_RETURN(std::string staged, MakeStagingDir());
   model.clear_components();
@@ -140,7 +147,7 @@ Status ModelStore::Put(PipelineModel model, const std::vector<ComponentFile>& fi
     for (const auto& [name, source] : f.sources) {
       ModelFile* mf = c->add_files();
       mf->set_name(name);
-      Status named = CheckComponentNames(*c);
+      Status named = CheckComponentModel(*c);
       auto bytes = named.ok() ? ReadFile(source) : StatusOr<std::string>(named);
       const fs::path target = fs::path(staged) / ComponentDirName(*c) / name;
       Status written = bytes.ok() ? files::MakePrivateDirectories(target.parent_path().string()) : bytes.status();
@@ -153,17 +160,19 @@ Status ModelStore::Put(PipelineModel model, const std::vector<ComponentFile>& fi
       mf->set_bytes(static_cast<std::int64_t>(bytes->size()));
     }
   }
-  return PutStaged(model, staged, true);
+  FEDFLOW_ASSIGN_OR_RETURN(std::string aside, PutStaged(model, staged, replace));
+  DropAside(aside);
+  return Status::OK();
 }
 
-Status ModelStore::PutStaged(const PipelineModel& model, const std::string& staged_dir, bool replace) {
+StatusOr<std::string> ModelStore::PutStaged(const PipelineModel& model, const std::string& staged_dir, bool replace) {
   std::error_code ec;
   auto discard = [&] { fs::remove_all(staged_dir, ec); };
   Status checked = CheckModelKey(model.model_id(), model.model_version());
-  if (checked.ok() && !IsKey(model.role(), 32, false)) checked = InvalidArgumentError("role '" + model.role().substr(0, 32) + "' is not a role");
-  if (checked.ok() && !IsKey(model.party_id(), 64, false)) checked = InvalidArgumentError("party_id '" + model.party_id().substr(0, 64) + "' is not a party id");
+  if (checked.ok() && !IsPartName(model.role())) checked = InvalidArgumentError("role '" + model.role().substr(0, 32) + "' is not a role");
+  if (checked.ok() && !IsPartName(model.party_id())) checked = InvalidArgumentError("party_id '" + model.party_id().substr(0, 64) + "' is not a party id");
   for (const auto& c : model.components()) {
-    if (checked.ok()) checked = CheckComponentNames(c);
+    if (checked.ok()) checked = CheckComponentModel(c);
   }
   // The digests are checked against the staged copy, so what lands is what was listed.
   if (checked.ok()) checked = CheckFiles(staged_dir, model);
@@ -178,32 +187,47 @@ Status ModelStore::PutStaged(const PipelineModel& model, const std::string& stag
     return written;
   }
   const fs::path part = PartDir(model.model_id(), model.model_version(), model.role(), model.party_id());
+  std::string aside;
   if (fs::exists(part, ec)) {
     if (!replace) {
       discard();
       return Status(StatusCode::kAlreadyExists, "model " + model.model_id() + " " + model.model_version() +
-                                                    " already exists at " + model.role() + ":" + model.party_id() +
-                                                    " (pass force to replace it)");
+                                                    " already exists at " + model.role() + ":" + model.party_id());
     }
-    // Replaced in two renames: the old part goes aside first, so the new one never mixes with it.
-    const fs::path aside = fs::path(root_) / ".staging" / ("old-" + RandomHex(8));
+    // The old part goes aside first, so the new one never mixes with it and can be undone.
+    aside = (fs::path(root_) / ".staging" / ("old-" + RandomHex(8))).string();
     fs::rename(part, aside, ec);
     if (ec) {
       discard();
       return InternalError("cannot replace " + part.string() + ": " + ec.message());
     }
-    fs::remove_all(aside, ec);
   }
   Status parent = files::MakePrivateDirectories(part.parent_path().string());
+  if (parent.ok()) {
+    fs::rename(staged_dir, part, ec);
+    if (ec) parent = InternalError("cannot store " + part.string() + ": " + ec.message());
+  }
   if (!parent.ok()) {
     discard();
+    if (!aside.empty()) fs::rename(aside, part, ec);
     return parent;
   }
-  fs::rename(staged_dir, part, ec);
-  if (ec) {
-    discard();
-    return InternalError("cannot store " + part.string() + ": " + ec.message());
-  }
+  return aside;
+}
+
+void ModelStore::DropAside(const std::string& aside) {
+  if (aside.empty()) return;
+  std::error_code ec;
+  fs::remove_all(aside, ec);
+}
+
+Status ModelStore::PutBack(const PipelineModel& model, const std::string& aside) {
+  const fs::path part = PartDir(model.model_id(), model.model_version(), model.role(), model.party_id());
+  std::error_code ec;
+  fs::remove_all(part, ec);
+  if (aside.empty()) return Status::OK();
+  fs::rename(aside, part, ec);
+  if (ec) return InternalError("cannot put back " + part.string() + ": " + ec.message());
   return Status::OK();
 }
 
@@ -212,7 +236,7 @@ StatusOr<PipelineModel> ModelStore::Get(const std::string& model_id, const std::
   FEDFLOW_RETURN_IF_ERROR(CheckModelKey(model_id, model_version));
   const fs::path part = PartDir(model_id, model_version, role, party_id);
   std::error_code ec;
-  if (!IsKey(role, 32, false) || !IsKey(party_id, 64, false) || !fs::exists(part / kManifest, ec)) {
+  if (!IsPartName(role) || !IsPartName(party_id) || !fs::exists(part / kManifest, ec)) {
     return NotFoundError("party " + party_id.substr(0, 64) + " has no model " + model_id + " version " + model_version +
                          " for role " + role.substr(0, 32));
   }
@@ -224,15 +248,28 @@ StatusOr<std::vector<PipelineModel>> ModelStore::List(const std::string& model_i
   std::vector<PipelineModel> out;
   std::error_code ec;
   if (!fs::is_directory(root_, ec)) return out;
-  for (const auto& id_dir : fs::directory_iterator(root_, ec)) {
-    const std::string id = id_dir.path().filename().string();
-    if (!IsModelId(id) || (!model_id.empty() && id != model_id) || !id_dir.is_directory()) continue;
-    for (const auto& version_dir : fs::directory_iterator(id_dir.path(), ec)) {
-      const std::string version = version_dir.path().filename().string();
+  // Directories named by the key rules only; iteration errors end a level, never throw.
+  auto children = [](const fs::path& dir) {
+    std::vector<fs::path> found;
+    std::error_code e;
+    for (fs::directory_iterator it(dir, e), end; !e && it != end; it.increment(e)) {
+      if (it->is_directory(e)) found.push_back(it->path());
+    }
+    return found;
+  };
+  for (const auto& id_dir : children(root_)) {
+    const std::string id = id_dir.filename().string();
+    if (!IsModelId(id) || (!model_id.empty() && id != model_id)) continue;
+    for (const auto& version_dir : children(id_dir)) {
+      const std::string version = version_dir.filename().string();
       if (!IsModelVersion(version) || (!model_version.empty() && version != model_version)) continue;
-      for (const auto& part : fs::directory_iterator(version_dir.path(), ec)) {
-        auto m = ReadManifest(part.path());
-        if (m.ok()) out.push_back(std::move(m).value());
+      for (const auto& part : children(version_dir)) {
+        auto m = ReadManifest(part);
+        if (m.ok()) {
+          out.push_back(std::move(m).value());
+        } else {
+          log::Get("model")->warn("model part {} is unreadable and not listed: {}", part.string(), m.status().message());
+        }
       }
     }
   }
@@ -289,7 +326,7 @@ StatusOr<std::string> ModelStore::InputPathOf(const PipelineModel& model, const 
 }
 
 Status ModelStore::Verify(const PipelineModel& model) const {
-  for (const auto& c : model.components()) FEDFLOW_RETURN_IF_ERROR(CheckComponentNames(c));
+  for (const auto& c : model.components()) FEDFLOW_RETURN_IF_ERROR(CheckComponentModel(c));
   return CheckFiles(PartDir(model.model_id(), model.model_version(), model.role(), model.party_id()), model);
 }
 
@@ -311,11 +348,11 @@ StatusOr<std::vector<ModelBinding>> ModelStore::Bindings() const {
   std::error_code ec;
   const fs::path dir = fs::path(root_) / ".bindings";
   if (!fs::is_directory(dir, ec)) return out;
-  for (const auto& f : fs::directory_iterator(dir, ec)) {
-    if (f.path().extension() != ".json") continue;
-    FEDFLOW_ASSIGN_OR_RETURN(std::string text, ReadFile(f.path()));
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".json") continue;
+    FEDFLOW_ASSIGN_OR_RETURN(std::string text, ReadFile(it->path()));
     ModelBinding b;
-    FEDFLOW_RETURN_IF_ERROR(interconnect::FromJson(text, &b, f.path().string()));
+    FEDFLOW_RETURN_IF_ERROR(interconnect::FromJson(text, &b, it->path().string()));
     out.push_back(std::move(b));
   }
   std::sort(out.begin(), out.end(),

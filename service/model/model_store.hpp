@@ -32,6 +32,10 @@ struct ComponentFile {
 
 /// The directory of a component model inside a part: <component>/model/<output_key>.
 std::string ComponentDirName(const ComponentModel& c);
+/// InvalidArgument unless the component, output key and file names are plain names.
+Status CheckComponentModel(const ComponentModel& c);
+/// A role or party id as a part directory holds them: letters, digits, _ . -.
+bool IsPartName(const std::string& s);
 /// A file name inside a component model: '/'-separated parts of letters, digits, _ . -, none
 /// "." or "..", at most 255 characters.
 bool IsModelFileName(const std::string& s);
@@ -43,11 +47,18 @@ class ModelStore final {
 
   const std::string& root() const { return root_; }
 
-  /// Stores `model` with copies of `files`, replacing what was stored under the same key.
-  Status Put(PipelineModel model, const std::vector<ComponentFile>& files);
+  /// Stores `model` with copies of `files`. AlreadyExists when the key is stored here unless
+  /// `replace`.
+  Status Put(PipelineModel model, const std::vector<ComponentFile>& files, bool replace);
   /// Stores a model whose files are already in `staged_dir` (an import or restore): checks every
-  /// listed file's digest first, then moves the directory into place.
-  Status PutStaged(const PipelineModel& model, const std::string& staged_dir, bool replace);
+  /// name and every listed file's digest first, then moves the directory into place. A replaced
+  /// part is moved aside, not deleted: its directory is returned ("" when none) for the caller to
+  /// DropAside once everything it stores together is in place, or PutBack on failure.
+  StatusOr<std::string> PutStaged(const PipelineModel& model, const std::string& staged_dir, bool replace);
+  /// Deletes a part moved aside by PutStaged.
+  void DropAside(const std::string& aside);
+  /// Removes `model`'s part and moves `aside` (a replaced part, or "") back into its place.
+  Status PutBack(const PipelineModel& model, const std::string& aside);
   /// NotFound names the key and the party.
   StatusOr<PipelineModel> Get(const std::string& model_id, const std::string& model_version, const std::string& role,
                               const std::string& party_id) const;

@@ -56,6 +56,59 @@ bj::object RoleParametersOf(const bj::object& roles, const std::set<std::string>
   return out;
 }
 
+/// The party ids of `role` in a conf's "role" section, as text.
+std::vector<std::string> RoleIds(const bj::object& conf, const std::string& role) {
+  std::vector<std::string> out;
+  const bj::object* roles = ObjectAt(conf, "role");
+  const bj::value* list = roles ? roles->if_contains(role) : nullptr;
+  if (!list || !list->is_array()) return out;
+  for (const auto& id : list->as_array()) {
+    auto text = json::ScalarToString(id, "role");
+    out.push_back(text.ok() ? *text : "");
+  }
+  return out;
+}
+
+/// Training role parameters keyed by the training conf's party indexes, re-keyed to the predict
+/// conf's indexes of the same party ids (as FATE does): a predict job may list a role's parties in
+/// another order or fewer of them.
+bj::object ReindexedRoleParameters(const bj::object& by_role, const bj::object& train_conf,
+                                   const bj::object& predict_conf) {
+  bj::object out;
+  for (const auto& role : by_role) {
+    const std::vector<std::string> before = RoleIds(train_conf, std::string(role.key()));
+    const std::vector<std::string> after = RoleIds(predict_conf, std::string(role.key()));
+    bj::object by_index;
+    for (const auto& entry : role.value().as_object()) {
+      std::string spec(entry.key());
+      if (spec != "all") {
+        std::string moved;
+        std::size_t at = 0;
+        while (at <= spec.size()) {
+          auto bar = spec.find('|', at);
+          const std::string part = spec.substr(at, bar == std::string::npos ? std::string::npos : bar - at);
+          const std::size_t index = part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 6
+                                        ? before.size()
+                                        : static_cast<std::size_t>(std::stoul(part));
+          if (index < before.size()) {
+            auto it = std::find(after.begin(), after.end(), before[index]);
+            if (it != after.end()) moved += (moved.empty() ? "" : "|") + std::to_string(it - after.begin());
+          }
+          if (bar == std::string::npos) break;
+          at = bar + 1;
+        }
+        if (moved.empty()) continue;  // none of these parties is in the predict job
+        spec = moved;
+      }
+      bj::value& slot = by_index[spec];
+      if (!slot.is_object()) slot = bj::object();
+      if (entry.value().is_object()) json::MergeInto(slot.as_object(), entry.value().as_object());
+    }
+    if (!by_index.empty()) out[role.key()] = std::move(by_index);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string FateModelId(const JobSpec& spec) {
@@ -93,9 +146,9 @@ StatusOr<ComponentFile> ComponentFileOf(const orm::OutputRow& output, const JobS
   if (fs::is_regular_file(source, ec)) {
     f.sources.emplace_back(source.filename().string(), source.string());
   } else if (fs::is_directory(source, ec)) {
-    for (auto it = fs::recursive_directory_iterator(source, ec); !ec && it != fs::recursive_directory_iterator(); ++it) {
-      if (!it->is_regular_file()) continue;
-      const std::string name = fs::relative(it->path(), source).string();
+    for (fs::recursive_directory_iterator it(source, ec), end; !ec && it != end; it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      const std::string name = fs::relative(it->path(), source, ec).string();
       if (!IsModelFileName(name)) {
         return FailedPreconditionError("model output " + output.task_name + "." + output.output_key + " has file '" +
                                        name.substr(0, 255) + "', whose name the registry cannot keep");
@@ -129,12 +182,13 @@ PipelineModel PipelineOf(const JobSpec& spec, const std::string& role, const std
   m.set_created_ms(now_ms);
   if (spec.format() == "fate-1.x-dsl") {
     auto components = DefaultDeployComponents(spec.dsl_json());
-    if (components.ok()) {
-      auto inference = InferenceDsl(spec.dsl_json(), *components);
-      if (inference.ok()) {
-        m.set_inference_dsl_json(*inference);
-        for (const auto& c : *components) m.add_deployed_components(c);
-      }
+    auto inference = components.ok() ? InferenceDsl(spec.dsl_json(), *components) : StatusOr<std::string>(components.status());
+    if (inference.ok()) {
+      m.set_inference_dsl_json(*inference);
+      for (const auto& c : *components) m.add_deployed_components(c);
+    } else {
+      // The model is kept; a predict job then needs its DSL, or a deploy that chooses components.
+      log::Get("model")->warn("job_id={} no default predict DSL: {}", spec.job_id(), inference.status().message());
     }
   }
   return m;
@@ -162,6 +216,44 @@ StatusOr<std::string> InferenceDsl(const std::string& train_dsl_json, const std:
     if (!train.contains(name)) return InvalidArgumentError("cpn_list names '" + name + "', which is no component of the training DSL");
   }
   if (kept.empty()) return InvalidArgumentError("cpn_list is empty: deploy at least one component");
+  // FATE reads one data input per component in predict: the first of data, train_data,
+  // validate_data, test_data (the last three read as test_data).
+  auto predict_data = [](const bj::object& data) -> std::pair<std::string, const bj::value*> {
+    for (const char* key : {"data", "train_data", "validate_data", "test_data"}) {
+      if (const bj::value* v = data.if_contains(key)) return {std::string(key) == "data" ? "data" : "test_data", v};
+    }
+    return {"", nullptr};
+  };
+  // A component left out passes its own data input on (FATE's output data maps): a kept
+  // component reading from it reads what it read.
+  std::map<std::string, std::vector<std::string>> passed_on;
+  for (const auto& kv : train) {
+    if (kept.count(std::string(kv.key())) || !kv.value().is_object()) continue;
+    const bj::object* in = ObjectAt(kv.value().as_object(), "input");
+    const bj::object* data = in ? ObjectAt(*in, "data") : nullptr;
+    if (data) {
+      auto [key, refs] = predict_data(*data);
+      if (refs) passed_on[std::string(kv.key())] = Strings(refs);
+    }
+  }
+  auto resolve = [&](const std::string& ref, std::vector<std::string>* out, const std::string& reader) -> Status {
+    std::vector<std::string> pending{ref};
+    for (int guard = 0; !pending.empty(); ++guard) {
+      if (guard > 10000) return InvalidArgumentError("the training DSL's data references loop");
+      const std::string r = pending.back();
+      pending.pop_back();
+      const std::string producer = r.substr(0, r.find('.'));
+      if (kept.count(producer)) {
+        out->push_back(r);
+      } else if (auto it = passed_on.find(producer); it != passed_on.end()) {
+        pending.insert(pending.end(), it->second.begin(), it->second.end());
+      } else {
+        return InvalidArgumentError("component '" + reader + "' reads " + r + ", but '" + producer +
+                                    "' is not deployed and reads no data to pass on: add it to cpn_list");
+      }
+    }
+    return Status::OK();
+  };
   bj::object out;
   for (const auto& kv : train) {
     const std::string name(kv.key());
@@ -169,25 +261,18 @@ StatusOr<std::string> InferenceDsl(const std::string& train_dsl_json, const std:
     const bj::object& c = kv.value().as_object();
     bj::object pc;
     pc["module"] = c.contains("module") ? c.at("module") : bj::value("");
+    if (c.contains("provider")) pc["provider"] = c.at("provider");  // predicts where it trained
     bj::object input;
     if (const bj::object* in = ObjectAt(c, "input")) {
       if (const bj::object* data = ObjectAt(*in, "data")) {
-        bj::object pdata;
-        for (const auto& d : *data) {
-          if (d.key() == "validate_data") continue;
-          const std::string key = d.key() == "train_data" ? "test_data" : std::string(d.key());
-          bj::array refs;
-          for (const auto& ref : Strings(&d.value())) {
-            const std::string producer = ref.substr(0, ref.find('.'));
-            if (!kept.count(producer)) {
-              return InvalidArgumentError("component '" + name + "' reads " + ref + ", but '" + producer +
-                                          "' is not deployed: add it to cpn_list");
-            }
-            refs.emplace_back(ref);
-          }
-          pdata[key] = std::move(refs);
+        auto [key, refs] = predict_data(*data);
+        if (refs) {
+          std::vector<std::string> resolved;
+          for (const auto& ref : Strings(refs)) FEDFLOW_RETURN_IF_ERROR(resolve(ref, &resolved, name));
+          bj::array list;
+          for (const auto& r : resolved) list.emplace_back(r);
+          input["data"] = bj::object{{key, std::move(list)}};
         }
-        if (!pdata.empty()) input["data"] = std::move(pdata);
       }
     }
     bj::array models;
@@ -249,7 +334,7 @@ StatusOr<bj::object> WithTrainingParameters(const bj::object& predict_conf, cons
       if (!kept.empty()) merged_params["common"] = std::move(kept);
     }
     if (const bj::object* roles = ObjectAt(*cparams, "role")) {
-      bj::object kept_roles = RoleParametersOf(*roles, components);
+      bj::object kept_roles = ReindexedRoleParameters(RoleParametersOf(*roles, components), train, predict_conf);
       if (!kept_roles.empty()) merged_params["role"] = std::move(kept_roles);
     }
   }
@@ -257,6 +342,24 @@ StatusOr<bj::object> WithTrainingParameters(const bj::object& predict_conf, cons
   if (const bj::object* own = ObjectAt(predict_conf, "component_parameters")) json::MergeInto(merged_params, *own);
   if (!merged_params.empty()) out["component_parameters"] = std::move(merged_params);
   return out;
+}
+
+Status CheckTrainedKey(const ModelStore& store, const JobSpec& spec, const std::string& party_id) {
+  const ModelKey key = TrainedModelKey(spec);
+  // 1.x keys come from the roles and the job id; a 2.x DAG may name its own.
+  if (key.model_id.empty() || spec.format() == "fate-1.x-dsl") return Status::OK();
+  FEDFLOW_RETURN_IF_ERROR(CheckModelKey(key.model_id, key.model_version).WithContext("dag.conf"));
+  for (const auto& p : spec.parties()) {
+    if (p.party_id() != party_id) continue;
+    auto existing = store.Get(key.model_id, key.model_version, p.role(), party_id);
+    if (existing.ok() && existing->job_id() != spec.job_id()) {
+      return Status(StatusCode::kAlreadyExists, "model " + key.model_id + " " + key.model_version + " exists at party " +
+                                                    party_id + " (kept from job " + existing->job_id() +
+                                                    "): choose another dag.conf.model_id or model_version")
+          .set_api_code(ApiCode::kJobParamsError);
+    }
+  }
+  return Status::OK();
 }
 
 Status KeepPipelineModels(ModelStore& store, orm::OutputRepository& outputs, const JobSpec& spec,
@@ -281,7 +384,14 @@ Status KeepPipelineModels(ModelStore& store, orm::OutputRepository& outputs, con
       FEDFLOW_ASSIGN_OR_RETURN(ComponentFile f, ComponentFileOf(*row, spec));
       files.push_back(std::move(f));
     }
-    FEDFLOW_RETURN_IF_ERROR(store.Put(PipelineOf(spec, role, party_id, now_ms), files));
+    // A key belongs to the job that first kept it (a rerun of that job replaces its own parts).
+    auto existing = store.Get(key.model_id, key.model_version, role, party_id);
+    if (existing.ok() && existing->job_id() != spec.job_id()) {
+      return Status(StatusCode::kAlreadyExists, "model " + key.model_id + " " + key.model_version + " is kept from job " +
+                                                    existing->job_id() + "; job " + spec.job_id() +
+                                                    " keeps no model under that key");
+    }
+    FEDFLOW_RETURN_IF_ERROR(store.Put(PipelineOf(spec, role, party_id, now_ms), files, true));
     log::Get("model")->info("model_id={} model_version={} party={}:{} job_id={} components={} kept", key.model_id,
                             key.model_version, role, party_id, spec.job_id(), files.size());
   }

@@ -53,6 +53,9 @@ StatusOr<boost::json::object> WithTrainingParameters(const boost::json::object& 
                                                      const std::string& train_conf_json,
                                                      const std::set<std::string>& components);
 
+/// At admission: the key a 2.x DAG names for its models is valid and not another job's here.
+Status CheckTrainedKey(const ModelStore& store, const JobSpec& spec, const std::string& party_id);
+
 /// Stores the pipeline model of every role `party_id` plays in a succeeded training job (nothing
 /// for a predict job). Replaces an earlier one of the same key (a rerun that succeeded again).
 Status KeepPipelineModels(ModelStore& store, orm::OutputRepository& outputs, const JobSpec& spec,

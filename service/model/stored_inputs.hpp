@@ -15,7 +15,8 @@ namespace fedflow::model {
 StatusOr<std::string> StoredInputPath(const ModelStore& store, const InputRef& input, const std::string& role,
                                       const std::string& party_id);
 
-/// OK when every stored model that a task run at `party_id` reads is here and whole.
+/// OK when every stored model that a task run at `party_id` reads is here and whole and was
+/// trained by the job's parties in their roles, and the key a 2.x training job names is free here.
 Status CheckStoredInputs(const ModelStore& store, const JobSpec& spec, const std::string& party_id);
 
 }  // namespace fedflow::model

@@ -235,15 +235,15 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       {"POST", "/v2/model/restore", "9999", nullptr, model(), "ff_ml_integration_test (model.store_dir)"},
       {"POST", "/v2/partner/model/check", "10000", model(), args({{"model_id", "x"}, {"model_version", "y"}})},
       {"POST", "/v2/partner/model/deploy", "10000",
-       model({{"new_version", "p1"}, {"components", bj::array{"lr_0"}}, {"inference_dsl_json", "{}"}}),
+       model({{"new_version", "p1"}, {"components", bj::array{"reader_0", "lr_0"}}, {"inference_dsl_json", "{}"}}),
        model({{"new_version", ".."}})},
       {"POST", "/v2/partner/model/bind", "10000", model({{"service_id", "svc2"}}), model({{"service_id", ""}})},
       {"POST", "/v2/partner/model/migrate", "10000",
-       model({{"new_model_id", "guest-3#host-4#model"}, {"new_version", "p2"},
+       model({{"new_model_id", "guest-9999#host-4#model"}, {"new_version", "p2"},
               {"moves", bj::array{bj::object{{"role", "host"}, {"from_party_id", "10000"}, {"to_party_id", "4"}}}}}),
        model({{"new_model_id", "guest-3#host-4#model"}, {"new_version", ""}})},
       {"POST", "/v2/partner/model/delete", "10000", args({{"model_id", model_id}, {"model_version", "p1"}}),
-       args({{"model_id", model_id}, {"model_version", "p9"}})},
+       args({{"model_id", model_id}, {"model_version", job}})},  // a trained version: refused
       // --- admin ---
       {"GET", "/v2/admin/drain", "9999", args(none), nullptr},
       {"POST", "/v2/admin/drain", "9999", args({{"drain", false}}), args({{"drain", "maybe"}})},

@@ -10,7 +10,10 @@
 #include "base/clock.hpp"
 #include "service/files/tar_gz.hpp"
 #include "service/model/model_registry.hpp"
+#include "service/interconnect/partner_contract.hpp"
 #include "service/model/pipeline_models.hpp"
+#include "service/model/stored_inputs.hpp"
+#include "service/security/signing_key.hpp"
 #include "tests/support/test_dirs.hpp"
 
 using namespace fedflow;
@@ -40,10 +43,11 @@ void Write(const fs::path& p, const std::string& content) {
 }
 
 /// A stored guest part of a trained model with two component files.
-PipelineModel StoreTrained(model::ModelStore& store, const fs::path& scratch, const std::string& party = "9999",
-                           const std::string& role = "guest") {
+PipelineModel StoreTrained(model::ModelStore& store, const fs::path& scratch,
+                           const std::string& model_id = "arbiter-10000#guest-9999#host-10000#model") {
+  const std::string party = "9999", role = "guest";
   PipelineModel m;
-  m.set_model_id("arbiter-10000#guest-9999#host-10000#model");
+  m.set_model_id(model_id);
   m.set_model_version("202612030000000001");
   m.set_role(role);
   m.set_party_id(party);
@@ -66,7 +70,7 @@ PipelineModel StoreTrained(model::ModelStore& store, const fs::path& scratch, co
     Write(f.sources.back().second, "bytes of " + c);
     files.push_back(f);
   }
-  BOOST_REQUIRE(store.Put(m, files).ok());
+  BOOST_REQUIRE(store.Put(m, files, false).ok());
   auto stored = store.Get(m.model_id(), m.model_version(), role, party);
   BOOST_REQUIRE(stored.ok());
   return *stored;
@@ -83,11 +87,15 @@ BOOST_AUTO_TEST_CASE(TheInferenceDslOfFatesTrainingExampleIsFatesPredictExample)
   auto dsl = model::InferenceDsl(Example("hetero_lr_normal_dsl.json"), *components);
   BOOST_REQUIRE_MESSAGE(dsl.ok(), dsl.status().ToString());
   BOOST_TEST(bj::parse(*dsl) == bj::parse(Example("hetero_lr_normal_predict_dsl.json")));
-  // A kept component may not read from one that is not kept.
+  // A component left out passes its data input on (FATE's output data maps); one with nothing
+  // to pass on is refused, naming it.
   auto partial = model::InferenceDsl(Example("hetero_lr_normal_dsl.json"), {"reader_0", "hetero_lr_0"});
-  BOOST_REQUIRE(!partial.ok());
-  BOOST_TEST(partial.status().message().find("'intersection_0' is not deployed") != std::string::npos,
-             partial.status().message());
+  BOOST_REQUIRE_MESSAGE(partial.ok(), partial.status().ToString());
+  BOOST_TEST(bj::serialize(bj::parse(*partial).at("components").at("hetero_lr_0").at("input").at("data")) ==
+             R"({"test_data":["reader_0.data"]})");
+  auto alone = model::InferenceDsl(Example("hetero_lr_normal_dsl.json"), {"hetero_lr_0"});
+  BOOST_REQUIRE(!alone.ok());
+  BOOST_TEST(alone.status().message().find("'reader_0' is not deployed") != std::string::npos, alone.status().message());
   BOOST_TEST(!model::InferenceDsl(Example("hetero_lr_normal_dsl.json"), {"nope_0"}).ok());
 }
 
@@ -124,6 +132,20 @@ BOOST_AUTO_TEST_CASE(APredictJobRunsWithTheTrainingParametersUnderItsOwn) {
   BOOST_TEST(common.at("hetero_lr_0").as_object().contains("penalty"));  // the training's stays
   BOOST_TEST(!common.contains("evaluation_0"));                          // not in the predict DSL
   BOOST_TEST(merged->at("component_parameters").at("role").at("guest").at("0").at("data_transform_0").at("with_label").as_bool());
+
+  // Role entries follow the party ids: hosts listed in another order get their own parameters.
+  bj::object train = bj::parse(Example("hetero_lr_normal_conf.json")).as_object();
+  train["role"].as_object()["host"] = bj::array{10000, 10001};
+  train["component_parameters"].at("role").at("host").as_object()["1"] =
+      bj::object{{"reader_0", bj::object{{"table", bj::object{{"name", "second"}, {"namespace", "experiment"}}}}}};
+  bj::object swapped = bj::parse(Example("hetero_lr_normal_predict_conf.json")).as_object();
+  swapped["role"].as_object()["host"] = bj::array{10001, 10000};
+  swapped["component_parameters"] = bj::object();
+  auto reindexed = model::WithTrainingParameters(swapped, bj::serialize(train), {"reader_0"});
+  BOOST_REQUIRE(reindexed.ok());
+  const bj::object& hosts = reindexed->at("component_parameters").at("role").at("host").as_object();
+  BOOST_TEST(std::string(hosts.at("0").at("reader_0").at("table").at("name").as_string()) == "second");
+  BOOST_TEST(std::string(hosts.at("1").at("reader_0").at("table").at("name").as_string()) == "breast_hetero_host");
 }
 
 BOOST_AUTO_TEST_CASE(StoredFilesAreCheckedAndATamperedExportIsNotImported) {
@@ -193,16 +215,38 @@ BOOST_AUTO_TEST_CASE(DeployKeepsTheChosenComponentsAndMigrateMovesThePartyIds) {
   d.set_model_id(m.model_id());
   d.set_model_version(m.model_version());
   d.set_new_version("202612030000000002");
+  d.add_components("reader_0");
   d.add_components("hetero_lr_0");
-  d.set_inference_dsl_json("{}");
+  d.set_inference_dsl_json(R"({"components": {"evil_0": {"module": "Upload"}}})");  // ignored: derived here
   BOOST_REQUIRE(registry.Deploy(d).ok());
   auto deployed = store.Get(m.model_id(), "202612030000000002", "guest", "9999");
   BOOST_REQUIRE(deployed.ok());
   BOOST_TEST(deployed->components_size() == 1);
   BOOST_TEST(deployed->parent_version() == m.model_version());
+  BOOST_TEST(deployed->inference_dsl_json().find("evil_0") == std::string::npos);
+  BOOST_TEST(deployed->inference_dsl_json().find("pipeline.hetero_lr_0.model") != std::string::npos);
+  // A version that exists is never overwritten by a deploy, a trained one least of all.
+  d.set_new_version(m.model_version());
+  BOOST_TEST(registry.Deploy(d).code() == StatusCode::kAlreadyExists);
+  BOOST_TEST(store.Get(m.model_id(), m.model_version(), "guest", "9999")->components_size() == 2);
+  d.clear_components();
+  d.set_new_version("202612030000000003");
+  BOOST_TEST(!registry.Deploy(d).ok());
+  // A partner undoes deploys, never trained versions.
+  BOOST_TEST(registry.UndoDeploy(m.model_id(), m.model_version()).code() == StatusCode::kPermissionDenied);
+  BOOST_TEST(registry.UndoDeploy(m.model_id(), "202612030000000009").ok());  // absent: nothing to undo
 
   BOOST_TEST(registry.CheckSender(m.model_id(), m.model_version(), "10000").ok());
   BOOST_TEST(registry.CheckSender(m.model_id(), m.model_version(), "10001").code() == StatusCode::kPermissionDenied);
+  BOOST_TEST(registry.CheckSender(m.model_id(), m.model_version(), "9999", true).ok());
+  BOOST_TEST(registry.CheckSender(m.model_id(), m.model_version(), "10000", true).code() == StatusCode::kPermissionDenied);
+
+  // A partner cannot re-point a service id bound to another model.
+  BOOST_REQUIRE(registry.Bind("svc", m.model_id(), m.model_version(), false).ok());
+  BOOST_TEST(registry.Bind("svc", m.model_id(), "202612030000000002", true).ok());  // same model, other version
+  PipelineModel other = StoreTrained(store, scratch.path, "other#model");
+  BOOST_TEST(registry.Bind("svc", other.model_id(), other.model_version(), true).code() == StatusCode::kPermissionDenied);
+  BOOST_TEST(registry.Bind("svc", other.model_id(), other.model_version(), false).ok());  // this party's own choice
 
   contract::MigrateModel mg;
   mg.set_model_id(m.model_id());
@@ -216,7 +260,11 @@ BOOST_AUTO_TEST_CASE(DeployKeepsTheChosenComponentsAndMigrateMovesThePartyIds) {
     mv->set_from_party_id(from);
     mv->set_to_party_id(to);
   }
+  contract::MigrateModel wrong = mg;
+  wrong.set_new_model_id(m.model_id());  // an id the moved roles do not make (an existing model)
+  BOOST_TEST(registry.Migrate(wrong).code() == StatusCode::kInvalidArgument);
   BOOST_REQUIRE(registry.Migrate(mg).ok());
+  BOOST_TEST(registry.Migrate(mg).code() == StatusCode::kAlreadyExists);  // never over an existing version
   auto moved = store.Get("arbiter-2#guest-1#host-2#model", "m1", "guest", "1");
   BOOST_REQUIRE(moved.ok());
   BOOST_TEST(moved->initiator().party_id() == "1");
@@ -254,6 +302,70 @@ BOOST_AUTO_TEST_CASE(TheArchiveReaderRefusesDamagedArchivesWithoutCrashing) {
   // The limits hold: unpacked size and file count.
   BOOST_TEST(files::UntarGzEntries(*archive, 1000, 10).status().message().find("more than 1000 bytes") != std::string::npos);
   BOOST_TEST(files::UntarGzEntries(*archive, 1 << 20, 1).status().message().find("more than 1 files") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(AnArchiveCannotWriteOutsideTheStoreAndAJobUsesOnlyItsPartiesModels) {
+  TempDir home, scratch;
+  model::ModelStore store((home.path / "models").string());
+  SystemClock clock;
+  model::ModelRegistry registry(store, {"9999", "", 1 << 20}, clock);
+  // A manifest-consistent archive whose component name is an absolute path.
+  const fs::path target = scratch.path / "evil";
+  PipelineModel m;
+  m.set_model_id("x");
+  m.set_model_version("1");
+  m.set_role("guest");
+  m.set_party_id("9999");
+  ComponentModel* c = m.add_components();
+  c->set_component(target.string());
+  c->set_output_key("k");
+  ModelFile* f = c->add_files();
+  f->set_name("f");
+  f->set_sha256(security::Sha256Hex("payload"));
+  f->set_bytes(7);
+  const std::string pipeline = interconnect::ToJson(m);
+  const std::string evil_name = "x/1/guest#9999/" + target.string() + "/model/k/f";
+  bj::object manifest{{"files", bj::array{bj::object{{"name", "x/1/guest#9999/pipeline.json"}, {"sha256", security::Sha256Hex(pipeline)}},
+                                          bj::object{{"name", evil_name}, {"sha256", security::Sha256Hex("payload")}}}}};
+  auto archive = files::TarGzEntries({{"manifest.json", bj::serialize(manifest)},
+                                      {"x/1/guest#9999/pipeline.json", pipeline},
+                                      {evil_name, "payload"}});
+  BOOST_REQUIRE(archive.ok());
+  auto imported = registry.Import(*archive, true);
+  BOOST_TEST(!imported.ok());
+  BOOST_TEST(!fs::exists(target / "model" / "k" / "f"));
+  BOOST_TEST(store.List("", "")->empty());
+
+  // A predict job may only read a model its own parties trained, in their roles.
+  PipelineModel trained = StoreTrained(store, scratch.path);
+  JobSpec spec;
+  spec.set_format("fate-1.x-dsl");
+  spec.mutable_params()->set_job_type("predict");
+  spec.mutable_initiator()->set_role("guest");
+  spec.mutable_initiator()->set_party_id("9999");
+  for (const auto& [role, id] : {std::pair<std::string, std::string>{"guest", "9999"}, {"host", "10000"}}) {
+    PartyRef* p = spec.add_parties();
+    p->set_role(role);
+    p->set_party_id(id);
+  }
+  TaskSpec* t = spec.add_tasks();
+  t->set_name("hetero_lr_0");
+  InputRef* in = t->add_inputs();
+  in->set_kind("model");
+  in->set_key("model");
+  in->set_producer("hetero_lr_0");
+  in->set_output("model");
+  in->set_model_id(trained.model_id());
+  in->set_model_version(trained.model_version());
+  PartyTask* pt = t->add_parties();
+  pt->set_role("guest");
+  pt->set_party_id("9999");
+  pt->set_need_run(true);
+  BOOST_TEST(model::CheckStoredInputs(store, spec, "9999").ok());
+  spec.mutable_parties(1)->set_party_id("10001");  // a host the model was not trained with
+  Status other = model::CheckStoredInputs(store, spec, "9999");
+  BOOST_TEST(other.code() == StatusCode::kPermissionDenied);
+  BOOST_TEST(other.message().find("has no host:10001") != std::string::npos, other.message());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
