@@ -20,6 +20,9 @@ struct JobFilter {
   std::string role;
   std::string party_id;
   std::vector<JobStatus> statuses;
+  /// Rows whose job id or description contains this text ("" = any); LIKE's case rules of the
+  /// database (ASCII case-insensitive on SQLite and MySQL's default collations).
+  std::string text;
   std::size_t limit = 100;
   std::size_t offset = 0;
   bool newest_first = true;

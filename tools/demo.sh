@@ -8,8 +8,16 @@
 # outputs, the models' AUC and KS and the loss curve, and stops the servers. Security is on as in production: parties sign every
 # interconnect call with their Ed25519 keys (exchanged below) and the host and arbiter only admit
 # jobs they granted. Everything stays under demo/ (logs, databases, keys, workers).
-#   tools/demo.sh            env: DEMO_DIR (demo), DEMO_PORT (first of three ports, 19380)
+# It ends by printing the board's address; with --keep the federation stays up until Ctrl-C.
+#   tools/demo.sh [--keep]   env: DEMO_DIR (demo), DEMO_PORT (first of three ports, 19380)
 set -euo pipefail
+KEEP=false
+for arg in "$@"; do
+  case $arg in
+    --keep) KEEP=true ;;
+    *) echo "usage: tools/demo.sh [--keep]" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 bash tools/install-deps.sh
@@ -139,3 +147,8 @@ JOB=$($FLOW --json job list -n 1 | sed -n 's/.*"job_id": "\([0-9]*\)".*/\1/p' | 
 echo "== this run's evaluation at the guest (its own 227 rows, the federated model)"
 $FLOW output metrics -j "$JOB" -r guest -p 9999 -t evaluation_0 --name homo_lr_0
 echo "== logs, databases and task directories: $DEMO"
+echo "== the board (jobs, DAGs, logs, metrics): http://127.0.0.1:$PORT/ (guest), :$((PORT + 1)) (host), :$((PORT + 2)) (arbiter)"
+if $KEEP; then
+  echo "== --keep: the federation stays up; Ctrl-C stops it"
+  while :; do sleep 3600; done
+fi

@@ -13,7 +13,12 @@ PACKAGES="ca-certificates g++ make cmake ninja-build pkg-config \
   libsqlite3-dev libmariadb-dev libmariadb-dev-compat \
   mariadb-server-core mariadb-client \
   libsodium-dev libgmp-dev \
-  clang libclang-rt-14-dev procps curl"
+  clang libclang-rt-14-dev procps curl \
+  chromium chromium-driver"
+# The board is built with Node.js and npm: Debian's, unless the machine has them already (another
+# nodejs package, such as NodeSource's, ships its own npm and conflicts with Debian's).
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 # Fast path: everything already installed -> nothing to do (keeps CI reruns quick).
 missing=""

@@ -27,6 +27,7 @@ enum class JobOrder { kNewestFirst = 0, kOldestFirst = 1, kByParty = 2 };
 /// A filter's values, bound by reference into its query (cached or once-off).
 struct JobFilterParams {
   std::string job_id, role, party_id;
+  std::string text_pattern;  ///< LIKE pattern of JobFilter::text, '!' escaping its wildcards
   std::vector<std::string> statuses;  ///< sized by BoundFilter, never resized after binding
   std::int64_t after_created_ms = 0;
   std::uint64_t after_id = 0;
@@ -36,8 +37,8 @@ struct JobFilterParams {
 const char* CachedName(bool count, const JobFilter& f, JobOrder order) {
   if (f.statuses.size() > kMaxCachedStatuses || (!count && f.offset != 0)) return nullptr;
   std::size_t shape = (f.job_id.empty() ? 0 : 1) | (f.role.empty() ? 0 : 2) | (f.party_id.empty() ? 0 : 4) |
-                      (f.after_id == 0 ? 0 : 8);
-  shape += 16 * f.statuses.size() + 16 * (kMaxCachedStatuses + 1) * static_cast<std::size_t>(order);
+                      (f.after_id == 0 ? 0 : 8) | (f.text.empty() ? 0 : 16);
+  shape += 32 * f.statuses.size() + 32 * (kMaxCachedStatuses + 1) * static_cast<std::size_t>(order);
   return StatementName(std::string(count ? "ff_job_count_" : "ff_job_list_") + std::to_string(shape) +
                        (count ? "" : "_" + std::to_string(f.limit)));
 }
@@ -49,6 +50,9 @@ Q BoundFilter(const JobFilter& shape, JobFilterParams& p, JobOrder order = JobOr
   if (!shape.job_id.empty()) q = q && Q::job_id == Q::_ref(p.job_id);
   if (!shape.role.empty()) q = q && Q::role == Q::_ref(p.role);
   if (!shape.party_id.empty()) q = q && Q::party_id == Q::_ref(p.party_id);
+  if (!shape.text.empty()) {
+    q = q && (Q::job_id.like(Q::_ref(p.text_pattern), "!") || Q::description.like(Q::_ref(p.text_pattern), "!"));
+  }
   if (!shape.statuses.empty()) {
     // From the first term, not `false OR ...`, which keeps SQLite from using the status index.
     Q any = Q::status == Q::_ref(p.statuses[0]);
@@ -72,6 +76,12 @@ void FillFilter(const JobFilter& f, JobFilterParams& p) {
   p.job_id = f.job_id;
   p.role = f.role;
   p.party_id = f.party_id;
+  p.text_pattern = "%";
+  for (char c : f.text) {
+    if (c == '%' || c == '_' || c == '!') p.text_pattern += '!';
+    p.text_pattern += c;
+  }
+  p.text_pattern += "%";
   for (std::size_t i = 0; i < f.statuses.size(); ++i) p.statuses[i] = JobStatusName(f.statuses[i]);
   p.after_created_ms = f.after_created_ms;
   p.after_id = f.after_id;

@@ -122,6 +122,29 @@ StatusOr<std::pair<std::int64_t, std::uint64_t>> ParseListCursor(const std::stri
   return std::make_pair(static_cast<std::int64_t>(std::stoll(text.substr(0, dot))), id);
 }
 
+// {role: [party ids]} of a job from this party's plan; empty when the plan does not parse (a
+// row from an older version), which the list shows as unknown parties rather than failing.
+bj::object PartiesByRole(const std::string& plan_json) {
+  bj::object by_role;
+  auto spec = dsl::SpecFromJson(plan_json);
+  if (!spec.ok()) return by_role;
+  for (const auto& p : spec->parties()) {
+    bj::value& ids = by_role[p.role()];
+    if (!ids.is_array()) ids = bj::array();
+    ids.as_array().push_back(bj::value(p.party_id()));
+  }
+  return by_role;
+}
+
+// The job's plan as this party holds it (the whole job: every task and party).
+StatusOr<JobSpec> PlanHere(const JobApiDeps& d, const std::string& job_id) {
+  FEDFLOW_ASSIGN_OR_RETURN(std::vector<orm::JobRow> rows, d.jobs->ListByJob(job_id));
+  if (rows.empty()) {
+    return Status(StatusCode::kNotFound, "no job " + job_id + " at party " + d.party_id).set_api_code(ApiCode::kJobNotFound);
+  }
+  return dsl::SpecFromJson(rows.front().plan_json);
+}
+
 StatusOr<orm::JobFilter> FilterOf(const bj::object& args) {
   orm::JobFilter f;
   FEDFLOW_ASSIGN_OR_RETURN(f.job_id, OptionalJobId(args));
@@ -312,10 +335,17 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
               "Page through this party's jobs, newest first. A full page answers next_cursor: pass it as "
               "cursor for the next page (keyset paging: every page costs the same).",
               "limit (default 20), page (from 1), cursor (from next_cursor; not with page), job_id, role, "
-              "party_id, status (list), order (desc|asc)"},
+              "party_id, status (list), text (in the job id or description, at most 64 characters), "
+              "order (desc|asc), parties (true: every row lists the job's parties by role)"},
              WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
                auto filter = FilterOf(args);
                if (!filter.ok()) return JsonError(filter.status());
+               auto text = OptionalString(args, "text");
+               auto with_parties = OptionalBool(args, "parties", false);
+               if (!text.ok()) return JsonError(text.status());
+               if (!with_parties.ok()) return JsonError(with_parties.status());
+               if (text->size() > 64) return JsonError(InvalidArgumentError("'text' is longer than 64 characters"));
+               filter->text = *text;
                auto limit = OptionalInt(args, "limit", 20, 1, 1000);
                auto page = OptionalInt(args, "page", 1, 1, 1000000);
                auto cursor = OptionalString(args, "cursor");
@@ -341,7 +371,11 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                if (!rows.ok()) return JsonError(rows.status());
                if (!count.ok()) return JsonError(count.status());
                bj::array out;
-               for (const auto& r : *rows) out.push_back(JobView(r));
+               for (const auto& r : *rows) {
+                 bj::object view = JobView(r);
+                 if (*with_parties) view["parties"] = PartiesByRole(r.plan_json);
+                 out.push_back(std::move(view));
+               }
                bj::object reply{{"count", *count}, {"data", std::move(out)}};
                if (rows->size() == filter->limit) reply["next_cursor"] = ListCursor(rows->back());
                return JsonOk(std::move(reply));
@@ -561,16 +595,48 @@ void RegisterJobRoutes(http::Router& router, JobApiDeps d) {
                return JsonOk(bj::object{{"job_id", *id}, {"updated", updated}});
              }));
 
+  router.Add("GET", "/v2/job/task/parameters",
+             {"application",
+              "fedflow: a task's module, provider, inputs and parameters per role and party, from the job's plan "
+              "at this party.",
+              "job_id (required), task_name (required)"},
+             WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
+               auto id = RequireJobId(args);
+               auto task = RequireString(args, "task_name");
+               if (!id.ok()) return JsonError(id.status());
+               if (!task.ok()) return JsonError(task.status());
+               auto spec = PlanHere(d, *id);
+               if (!spec.ok()) return JsonError(spec.status());
+               for (const auto& t : spec->tasks()) {
+                 if (t.name() != *task) continue;
+                 bj::array parties, inputs;
+                 for (const auto& p : t.parties()) {
+                   parties.push_back(bj::object{{"role", p.role()},
+                                                {"party_id", p.party_id()},
+                                                {"need_run", p.need_run()},
+                                                {"parameters", json::Parse(p.parameters_json(), "parameters")
+                                                                   .value_or(bj::value(bj::object()))}});
+                 }
+                 for (const auto& in : t.inputs()) {
+                   inputs.push_back(bj::object{{"kind", in.kind()}, {"key", in.key()},
+                                               {"producer", in.producer()}, {"output", in.output()}});
+                 }
+                 return JsonOk(bj::object{{"task_name", t.name()},
+                                          {"module", t.module()},
+                                          {"provider", t.provider()},
+                                          {"inputs", std::move(inputs)},
+                                          {"parties", std::move(parties)}});
+               }
+               return JsonError(NotFoundError("job " + *id + " has no task '" + *task + "'"));
+             }));
+
   router.Add("GET", "/v2/job/dag/dependency",
              {"application", "The job's component graph: components, modules and the data/model edges between them.",
               "job_id (required)"},
              WithArgs([d](const HttpRequest& req, const bj::object& args) -> HttpResponse {
                auto id = RequireJobId(args);
                if (!id.ok()) return JsonError(id.status());
-               auto rows = d.jobs->ListByJob(*id);
-               if (!rows.ok()) return JsonError(rows.status());
-               if (rows->empty()) return JsonError(Status(StatusCode::kNotFound, "no job " + *id + " at party " + d.party_id).set_api_code(ApiCode::kJobNotFound));
-               auto spec = dsl::SpecFromJson(rows->front().plan_json);
+               auto spec = PlanHere(d, *id);
                if (!spec.ok()) return JsonError(spec.status());
                bj::array components;
                bj::object modules, dependencies;

@@ -37,9 +37,15 @@ StatusOr<LogTarget> Resolve(const bj::object& args, const std::string& logs_dir,
   FEDFLOW_ASSIGN_OR_RETURN(t.range.tail, OptionalInt(args, "tail", 0, 0, 1000000));
   FEDFLOW_ASSIGN_OR_RETURN(t.range.limit, OptionalInt(args, "limit", 10000, 1, 1000000));
   if (t.range.end > 0 && t.range.end < t.range.begin) return InvalidArgumentError("'end' must not be before 'begin'");
+  FEDFLOW_ASSIGN_OR_RETURN(std::string contains, OptionalString(args, "contains"));
+  if (contains.size() > 200) return InvalidArgumentError("'contains' is longer than 200 characters");
+  if (!contains.empty() && (type == "schedule_error" || type == "task_error")) {
+    return InvalidArgumentError("'contains' cannot be combined with log_type " + type + ": search the " +
+                                type.substr(0, type.find('_')) + " log instead");
+  }
   // FATE-Flow's log types map onto fedflow's two files; the *_error types keep error lines only.
   if (type == "schedule" || type == "schedule_info" || type == "schedule_error") {
-    if (type == "schedule_error") t.range.contains = "[error]";
+    t.range.contains = type == "schedule_error" ? "[error]" : contains;
     FEDFLOW_ASSIGN_OR_RETURN(t.path, files::PathUnder(logs_dir, {job_id, "schedule.log"}));
     t.relative = job_id + "/schedule.log";
     return t;
@@ -48,7 +54,7 @@ StatusOr<LogTarget> Resolve(const bj::object& args, const std::string& logs_dir,
     return InvalidArgumentError("unknown log_type '" + type +
                                 "': use schedule (schedule_info, schedule_error) or task (task_info, task_error)");
   }
-  if (type == "task_error") t.range.contains = "rror";
+  t.range.contains = type == "task_error" ? "rror" : contains;
   FEDFLOW_ASSIGN_OR_RETURN(std::string role, RequireString(args, "role"));
   FEDFLOW_ASSIGN_OR_RETURN(std::string party, RequireString(args, "party_id"));
   FEDFLOW_ASSIGN_OR_RETURN(std::string task, RequireString(args, "task_name"));
@@ -81,7 +87,8 @@ StatusOr<LogTarget> Resolve(const bj::object& args, const std::string& logs_dir,
 void RegisterLogRoutes(http::Router& router, const std::string& logs_dir, orm::TaskRepository& tasks) {
   const std::string params =
       "job_id (required), log_type (schedule|schedule_error|task|task_error), role, party_id, task_name (task logs), "
-      "attempt (default latest), begin, end (1-based, inclusive), tail, limit";
+      "attempt (default latest), begin, end (1-based, inclusive), tail, limit, contains (lines with this text; "
+      "line numbers stay those of the file)";
   router.Add("GET", "/v2/log/query",
              {"application", "Lines of a job's schedule log or of a task attempt's log at this party.", params},
              WithArgs([logs_dir, &tasks](const HttpRequest& req, const bj::object& args) -> HttpResponse {

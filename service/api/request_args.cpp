@@ -46,6 +46,14 @@ StatusOr<std::string> OptionalString(const bj::object& args, const std::string& 
   return json::ScalarToString(*v, key);
 }
 
+StatusOr<bool> OptionalBool(const bj::object& args, const std::string& key, bool fallback) {
+  const bj::value* v = args.if_contains(key);
+  if (!v || v->is_null()) return fallback;
+  if (v->is_bool()) return v->as_bool();
+  if (v->is_string() && (v->as_string() == "true" || v->as_string() == "false")) return v->as_string() == "true";
+  return InvalidArgumentError("argument '" + key + "' must be true or false");
+}
+
 StatusOr<std::int64_t> OptionalInt(const bj::object& args, const std::string& key, std::int64_t fallback,
                                    std::int64_t min, std::int64_t max) {
   FEDFLOW_ASSIGN_OR_RETURN(std::int64_t v, json::GetInt(args, key, key, fallback));

@@ -31,6 +31,9 @@ StatusOr<std::string> RequireString(const boost::json::object& args, const std::
 /// An optional string argument ("" when absent).
 StatusOr<std::string> OptionalString(const boost::json::object& args, const std::string& key);
 /// An optional integer (strings of digits accepted, as query parameters are strings).
+/// A flag: absent or null -> `fallback`; true/false as JSON booleans or as the strings "true"/"false"
+/// (query parameters); anything else is refused naming the key.
+StatusOr<bool> OptionalBool(const boost::json::object& args, const std::string& key, bool fallback);
 StatusOr<std::int64_t> OptionalInt(const boost::json::object& args, const std::string& key, std::int64_t fallback,
                                    std::int64_t min, std::int64_t max);
 /// A required job id, in the job id format (base/ids.hpp IsJobId).

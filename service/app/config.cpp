@@ -370,6 +370,15 @@ Status ReadModel(const YAML::Node& n, ServerConfig& c) {
   return Status::OK();
 }
 
+Status ReadBoard(const YAML::Node& n, ServerConfig& c) {
+  const std::string p = "board";
+  FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(n, p, {"enabled", "dir"}));
+  if (!n) return Status::OK();
+  FEDFLOW_RETURN_IF_ERROR(Reader::Bool(n, "enabled", p, &c.board.enabled));
+  FEDFLOW_RETURN_IF_ERROR(Reader::String(n, "dir", p, &c.board.dir));
+  return Status::OK();
+}
+
 /// Import roots: absolute, and never around the server's own files.
 Status CheckImportRoots(const ServerConfig& c) {
   for (std::size_t i = 0; i < c.data.import_roots.size(); ++i) {
@@ -420,7 +429,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(Reader::CheckKeys(root, "",
                                               {"party_id", "instance_id", "home", "http", "database", "log", "scheduler",
                                                "detector", "capacity", "partners", "providers", "job_defaults",
-                                               "security", "data", "limits", "federation", "model", "builtin_provider"}));
+                                               "security", "data", "limits", "federation", "model", "board", "builtin_provider"}));
     FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "party_id", "", &c.party_id, true));
     if (!IsSafeIdentifier(c.party_id, 64)) {
       return InvalidArgumentError("'party_id' must be letters, digits, _ . - (got '" + c.party_id + "')");
@@ -443,6 +452,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
     FEDFLOW_RETURN_IF_ERROR(ReadLimits(root["limits"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadFederation(root["federation"], c));
     FEDFLOW_RETURN_IF_ERROR(ReadModel(root["model"], c));
+    FEDFLOW_RETURN_IF_ERROR(ReadBoard(root["board"], c));
     FEDFLOW_RETURN_IF_ERROR(Reader::String(root, "builtin_provider", "", &c.builtin_provider));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(std::string("config: ") + e.what());
@@ -458,6 +468,7 @@ StatusOr<ServerConfig> ParseConfig(const std::string& yaml_text, const std::stri
   c.federation.spool_dir = c.ResolvePath(c.federation.spool_dir);
   c.model.dir = c.ResolvePath(c.model.dir);
   if (!c.model.store_dir.empty()) c.model.store_dir = c.ResolvePath(c.model.store_dir);
+  if (!c.board.dir.empty()) c.board.dir = c.ResolvePath(c.board.dir);
   if (c.data.import_roots.empty()) c.data.import_roots.push_back("import");
   for (auto& root : c.data.import_roots) root = c.ResolvePath(root);
   FEDFLOW_RETURN_IF_ERROR(CheckImportRoots(c));

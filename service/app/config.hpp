@@ -95,6 +95,12 @@ struct ModelConfig {
 };
 
 /// The whole server configuration.
+/// The web board: the built files (board/ in the repo, `npm run build`) served at / and /board/.
+struct BoardConfig {
+  bool enabled = true;
+  std::string dir;  ///< "" = the build tree's board/dist (FEDFLOW_BOARD_DIR)
+};
+
 struct ServerConfig {
   std::string party_id;
   std::string instance_id;  ///< defaults to "<party_id>-<host>-<port>"; names this server in leases
@@ -128,6 +134,7 @@ struct ServerConfig {
   LimitsConfig limits;
   FederationConfig federation;
   ModelConfig model;
+  BoardConfig board;
   std::string config_file;  ///< the file this configuration was read from ("" when parsed from text)
   /// fedflow's own provider (the Reader): default fedflow-builtin beside the server binary;
   /// "none" turns it off.

@@ -29,6 +29,7 @@
 #include "service/api/registry_routes.hpp"
 #include "service/api/resource_routes.hpp"
 #include "service/api/server_routes.hpp"
+#include "service/api/site_routes.hpp"
 #include "service/api/worker_data_routes.hpp"
 #include "orm/federation_repository.hpp"
 #include "service/data/table_service.hpp"
@@ -46,6 +47,7 @@
 #include "service/http/http_client.hpp"
 #include "service/http/http_server.hpp"
 #include "service/http/router.hpp"
+#include "service/http/static_site.hpp"
 #include "service/interconnect/http_party_client.hpp"
 #include "service/interconnect/partner_contract.hpp"
 #include "service/json/json.hpp"
@@ -104,8 +106,10 @@ struct ServerApp::Impl {
   std::unique_ptr<lifecycle::AllocationLifecycle> allocation_lifecycle;
   std::unique_ptr<executor::ProviderRegistry> providers;
   http::Router router;
+  std::unique_ptr<http::StaticSite> board;
   std::unique_ptr<http::HttpClient> http_client;
   std::unique_ptr<interconnect::HttpPartyClient> party_client;
+  std::unique_ptr<interconnect::HttpPartyClient> probe_client;  ///< one short attempt: reachability pings
   std::unique_ptr<executor::ProcessLauncher> launcher;
   std::unique_ptr<executor::TaskExecutor> executor;
   std::unique_ptr<partner::JobParticipant> participant;
@@ -348,6 +352,11 @@ Status ServerApp::Start() {
   }
   s.party_client = std::make_unique<interconnect::HttpPartyClient>(
       pc, *s.http_client, [router](const http::HttpRequest& req) { return router->Dispatch(req); }, signer);
+  interconnect::HttpPartyClientOptions probe = pc;
+  probe.attempts = 1;
+  probe.timeout_ms = std::min<std::int64_t>(pc.timeout_ms, 3000);
+  s.probe_client = std::make_unique<interconnect::HttpPartyClient>(
+      probe, *s.http_client, [router](const http::HttpRequest& req) { return router->Dispatch(req); }, signer);
   interconnect::PartyClient* party_client = s.party_client.get();
   auto nudge_scheduler = [party_client](const std::string& job_id, const std::string& scheduler_party) {
     contract::ReportTask report;
@@ -471,6 +480,9 @@ Status ServerApp::Start() {
   orm::Database* raw_db = s.db.get();
   api::RegisterServerRoutes(s.router, identity, s.clock, [raw_db] { return raw_db->Ping(); });
   api::RegisterPartnerRoutes(s.router, *s.participant, *s.commands, s.clock);
+  std::vector<api::PartnerEntry> partner_entries;
+  for (const auto& p : c.partners) partner_entries.push_back({p.party_id, p.host, p.port, p.tls});
+  api::RegisterSiteRoutes(s.router, c.party_id, FEDFLOW_VERSION, std::move(partner_entries), *s.probe_client, s.clock);
   api::RegisterWorkerRoutes(s.router, *s.participant);
   api::RegisterWorkerDataRoutes(s.router, *s.participant, *s.tracker, *s.tables);
   api::RegisterFederationRoutes(s.router, *s.participant, *s.federation);
@@ -508,6 +520,21 @@ Status ServerApp::Start() {
   api::RegisterSchedulerRoutes(s.router, jd);
   api::RegisterAdminRoutes(s.router, jd);
   api::RegisterCompatRoutes(s.router);
+  if (c.board.enabled) {
+    const std::string dir = c.board.dir.empty() ? std::string(FEDFLOW_BOARD_DIR) : c.board.dir;
+    auto site = http::StaticSite::Load(dir);
+    if (site.ok()) {
+      s.board = std::make_unique<http::StaticSite>(std::move(site).value());
+    } else {
+      // The API works without the board: say why the page is missing, on the page and here.
+      log::Get("app")->warn("board not served: {}", site.status().message());
+      s.board = std::make_unique<http::StaticSite>(http::StaticSite::Unavailable(site.status().message()));
+    }
+  } else {
+    s.board = std::make_unique<http::StaticSite>(http::StaticSite::Unavailable("the board is off here (board.enabled: false)"));
+  }
+  const http::StaticSite* board = s.board.get();
+  s.router.SetPages([board](const http::HttpRequest& req) { return board->Serve(req.path); });
   api::RegisterApiListing(s.router);
 
   // Restart reconciliation: before serving, fail attempts whose workers died with the previous

@@ -35,6 +35,10 @@ bool Router::Waits(const std::string& method, const std::string& path) const {
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
   auto by_path = routes_.find(request.path);
   if (by_path == routes_.end()) {
+    if (pages_ && request.method == "GET") {
+      std::optional<HttpResponse> page = pages_(request);
+      if (page) return std::move(*page);
+    }
     return JsonError(NotFoundError("no route " + request.path + ": see docs/api.md for the routes"));
   }
   auto it = by_path->second.find(request.method);

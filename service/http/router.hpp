@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,8 @@ using RouteHandler = std::function<HttpResponse(const HttpRequest&)>;
 using RouteGuard = std::function<Status(const HttpRequest&, const RouteDoc&)>;
 /// Sees every matched request with the answer it got (the guard's refusal included): the place
 /// for audit lines that state the real outcome.
+/// Answers GETs of paths that are not routes (the board's pages), or nullopt for "not mine".
+using PageHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 using RouteObserver = std::function<void(const HttpRequest&, const RouteDoc&, const HttpResponse&)>;
 
 /// Exact-path router. Not thread-safe for Add; Dispatch is safe once routes are added.
@@ -51,6 +54,8 @@ class Router final {
   void SetGuard(RouteGuard guard) { guard_ = std::move(guard); }
   /// Sets the observer called after every matched request (none by default).
   void SetObserver(RouteObserver observer) { observer_ = std::move(observer); }
+  /// Sets the handler of GETs to paths no route has (none by default).
+  void SetPages(PageHandler pages) { pages_ = std::move(pages); }
   /// 404 for an unknown path, 405 (naming the allowed methods) for a known path with another method.
   HttpResponse Dispatch(const HttpRequest& request) const;
   /// True for a registered route whose doc says `quick_read`.
@@ -72,6 +77,7 @@ class Router final {
 
   RouteGuard guard_;
   RouteObserver observer_;
+  PageHandler pages_;
   std::map<std::string, std::map<std::string, Entry>> routes_;  ///< path -> method -> entry
 };
 

@@ -37,6 +37,7 @@ inline constexpr const char* kModelCheck = "/v2/partner/model/check";
 inline constexpr const char* kModelDelete = "/v2/partner/model/delete";
 inline constexpr const char* kModelBind = "/v2/partner/model/bind";
 inline constexpr const char* kModelMigrate = "/v2/partner/model/migrate";
+inline constexpr const char* kPing = "/v2/partner/ping";
 }  // namespace paths
 
 /// `message` as contract JSON.

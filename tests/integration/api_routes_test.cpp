@@ -1,6 +1,9 @@
 #define BOOST_TEST_MODULE ff_api_routes_test
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
+#include <cstdio>
+
 #include <functional>
 #include <map>
 #include <set>
@@ -190,6 +193,10 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       {"GET", "/v2/job/conf", "10000", with_job(job), args(none)},
       {"GET", "/v2/job/data/view", "9999", with_job(job), args(none)},
       {"GET", "/v2/job/dag/dependency", "9999", with_job(job), args(none)},
+      {"GET", "/v2/job/task/parameters", "10000", with_job(job, {{"task_name", "lr_0"}}),
+       with_job(job, {{"task_name", "nope_0"}})},
+      {"GET", "/v2/site/partners", "9999", args(none), nullptr},
+      {"POST", "/v2/partner/ping", "10000", args(none), args({{"party", "9999"}})},
       {"POST", "/v2/job/notes/add", "9999", with_job(job, {{"notes", "checked"}}), with_job(job)},
       {"POST", "/v2/job/stop", "9999", with_job(job), args({{"job_id", job}, {"stop_status", "success"}})},
       {"POST", "/v2/job/rerun", "9999", with_job(rerun_job, {{"component_name", "lr_0"}}),
@@ -443,6 +450,49 @@ BOOST_AUTO_TEST_CASE(EveryRouteAnswersSuccessAndRefusesMalformedInput) {
       page["cursor"] = *next;
     }
     BOOST_TEST(walked == expected, "cursor walk, order " << order);
+  }
+  // Text search in job ids (and descriptions), LIKE's wildcards taken literally; parties by role.
+  {
+    const std::string job = std::string(c.Call("9999", "GET", "/v2/job/list/query", {{"limit", "1"}})
+                                            .data.at("data").as_array()[0].at("job_id").as_string());
+    Answer found = c.Call("9999", "GET", "/v2/job/list/query", {{"text", job.substr(job.size() - 8)}, {"parties", "true"}});
+    BOOST_REQUIRE(found.http == 200);
+    BOOST_REQUIRE(found.data.at("data").as_array().size() == 1u);
+    const bj::object& row = found.data.at("data").as_array()[0].as_object();
+    BOOST_TEST(std::string(row.at("job_id").as_string()) == job);
+    BOOST_TEST(bj::serialize(row.at("parties")) == R"({"guest":["9999"],"host":["10000"]})");
+    // (This client sends query values as given: "%25" is '%'.)
+    for (const char* wildcard : {"%25", "_", "2%251", "!"}) {
+      Answer none = c.Call("9999", "GET", "/v2/job/list/query", {{"text", wildcard}});
+      BOOST_REQUIRE(none.http == 200);
+      BOOST_TEST(none.data.at("count").as_int64() == 0, wildcard);
+    }
+    Answer described = c.Call("9999", "POST", "/v2/job/notes/add", {{"job_id", job}, {"notes", "Board Search Target"}});
+    BOOST_REQUIRE(described.http == 200);
+    Answer by_notes = c.Call("9999", "GET", "/v2/job/list/query", {{"text", "search%20target"}});
+    BOOST_REQUIRE(by_notes.http == 200);
+    BOOST_TEST(by_notes.data.at("count").as_int64() == 1);
+    Answer long_text = c.Call("9999", "GET", "/v2/job/list/query", {{"text", std::string(65, 'a')}});
+    BOOST_TEST(long_text.http == 400);
+    BOOST_TEST(long_text.message.find("'text' is longer than 64") != std::string::npos, long_text.message);
+    // A log search keeps the file's line numbers.
+    Answer all = c.Call("9999", "GET", "/v2/log/query", {{"job_id", job}, {"log_type", "schedule"}});
+    BOOST_REQUIRE(all.http == 200);
+    const bj::array& lines = all.data.at("lines").as_array();
+    BOOST_REQUIRE(lines.size() >= 2u);
+    const std::string second(lines[1].at("content").as_string());
+    std::string encoded;
+    for (unsigned char ch : second.substr(0, 120)) {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%%%02X", ch);
+      encoded += std::isalnum(ch) ? std::string(1, static_cast<char>(ch)) : std::string(hex);
+    }
+    Answer hit = c.Call("9999", "GET", "/v2/log/query", {{"job_id", job}, {"log_type", "schedule"}, {"contains", encoded}});
+    BOOST_REQUIRE(hit.http == 200);
+    BOOST_REQUIRE(!hit.data.at("lines").as_array().empty());
+    BOOST_TEST(hit.data.at("lines").as_array()[0].at("line_num").as_int64() == lines[1].at("line_num").as_int64());
+    Answer mixed = c.Call("9999", "GET", "/v2/log/query", {{"job_id", job}, {"log_type", "schedule_error"}, {"contains", "x"}});
+    BOOST_TEST(mixed.http == 400);
   }
   Answer both = c.Call("9999", "GET", "/v2/job/list/query", {{"cursor", "1.1"}, {"page", "2"}});
   BOOST_TEST(both.http == 400);

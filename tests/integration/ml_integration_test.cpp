@@ -50,12 +50,8 @@ std::unique_ptr<Federation> StartWithBreast(const std::string& name, const std::
   std::unique_ptr<Federation> f = std::move(started).value();
   for (const auto& [party, table] : {std::pair<std::string, std::string>{guest, "breast_" + kind + "_guest"},
                                      {host, "breast_" + kind + "_host"}}) {
-    fs::create_directories(f->HomeOf(party) + "/import");
-    fs::copy_file(kData + table + ".csv", f->HomeOf(party) + "/import/" + table + ".csv");
-    auto up = f->Call(party, "POST", "/v2/data/component/upload",
-                      bj::object{{"file", table + ".csv"}, {"namespace", "experiment"}, {"name", table}, {"head", 1}});
-    BOOST_REQUIRE(up.ok());
-    BOOST_REQUIRE_MESSAGE(up->code() == 0, up->message());
+    Status up = f->UploadCsv(party, kData + table + ".csv", "experiment", table);
+    BOOST_REQUIRE_MESSAGE(up.ok(), up.ToString());
   }
   return f;
 }

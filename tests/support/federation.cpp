@@ -204,6 +204,20 @@ bool Federation::WaitHealthy(const std::string& party, std::int64_t timeout_ms) 
   return false;
 }
 
+Status Federation::UploadCsv(const std::string& party, const std::string& csv_path, const std::string& ns,
+                             const std::string& name) {
+  const std::string file = name + ".csv";
+  std::error_code ec;
+  std::filesystem::create_directories(HomeOf(party) + "/import", ec);
+  std::filesystem::copy_file(csv_path, HomeOf(party) + "/import/" + file,
+                             std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) return InternalError("cannot copy " + csv_path + " to party " + party + "'s import root: " + ec.message());
+  FEDFLOW_ASSIGN_OR_RETURN(ApiAnswer up, Call(party, "POST", "/v2/data/component/upload",
+                                              boost::json::object{{"file", file}, {"namespace", ns}, {"name", name}, {"head", 1}}));
+  if (up.code() != 0) return InternalError("upload of " + ns + "." + name + " at " + party + ": " + up.message());
+  return Status::OK();
+}
+
 StatusOr<ApiAnswer> Federation::Call(const std::string& party, const std::string& method, const std::string& path,
                                      const bj::object& body) {
   http::ClientRequest r;

@@ -82,6 +82,9 @@ class Federation final {
   /// Any API call (signed as the client app when client authentication is on); `body` is sent as JSON for POST, as a query string for GET (flat strings).
   StatusOr<ApiAnswer> Call(const std::string& party, const std::string& method, const std::string& path,
                            const boost::json::object& body = {});
+  /// Uploads the CSV file `csv_path` (with a header) as table `ns`.`name` at `party`, from the
+  /// party's import root as an operator would; the refusal as a Status.
+  Status UploadCsv(const std::string& party, const std::string& csv_path, const std::string& ns, const std::string& name);
   /// Submits a FATE 1.x job at `party`; the job id, or the refusal as a Status.
   StatusOr<std::string> Submit(const std::string& party, const std::string& dsl, const std::string& conf);
   /// The federated status view (/v2/job/status) at the scheduling party.

@@ -29,6 +29,7 @@
 #include "tests/support/mysql_fixture.hpp"
 #include "tests/support/process.hpp"
 #include "tools/bench/load_client.hpp"
+#include "tools/bench/seed_jobs.hpp"
 
 namespace bj = boost::json;
 namespace fs = std::filesystem;
@@ -249,38 +250,6 @@ std::pair<double, double> Latency(std::uint16_t port, const std::string& target,
   return {Percentile(v, 0.5), Percentile(v, 0.99)};
 }
 
-// Finished jobs as a busy site accumulates them, written through the ORM while the server is down.
-fedflow::Status SeedFinishedJobs(const fedflow::orm::DbConfig& db, int count) {
-  auto opened = fedflow::orm::OpenDatabase(db);
-  if (!opened.ok()) return opened.status();
-  auto jobs = fedflow::orm::MakeJobRepository(**opened);
-  const std::int64_t now = NowMs();
-  for (int start = 0; start < count; start += 500) {
-    std::vector<fedflow::orm::JobRow> batch;
-    for (int i = start; i < std::min(count, start + 500); ++i) {
-      fedflow::orm::JobRow r;
-      char id[32];
-      std::snprintf(id, sizeof(id), "2026010100000%08d", i);
-      r.job_id = id;
-      r.role = "guest";
-      r.party_id = "9999";
-      r.status = fedflow::JOB_STATUS_SUCCESS;
-      r.initiator_party_id = "9999";
-      r.scheduler_party_id = "9999";
-      r.cores = 1;
-      r.progress = 100;
-      r.description = "seeded by fedflow-bench";
-      r.plan_json = "{}";
-      r.created_ms = now - 3600000 + i;
-      r.updated_ms = r.end_ms = r.created_ms + 900;
-      r.start_ms = r.created_ms + 100;
-      batch.push_back(std::move(r));
-    }
-    FEDFLOW_RETURN_IF_ERROR(jobs->CreateAll(batch));
-  }
-  return fedflow::Status::OK();
-}
-
 std::vector<Row> RunEngine(const std::string& engine, const Settings& s) {
   std::vector<Row> rows;
   FederationOptions options;
@@ -354,7 +323,7 @@ std::vector<Row> RunEngine(const std::string& engine, const Settings& s) {
 
   std::fprintf(stderr, "[%s] seeding %d finished jobs...\n", engine.c_str(), s.seeded_jobs);
   f.ProcessOf("9999").Stop(SIGTERM, 10000);
-  fedflow::Status seeded = SeedFinishedJobs(guest_db, s.seeded_jobs);
+  fedflow::Status seeded = fedflow::bench::SeedFinishedJobs(guest_db, s.seeded_jobs, NowMs());
   if (!seeded.ok()) std::fprintf(stderr, "seed: %s\n", seeded.ToString().c_str());
   if (!f.Restart("9999").ok() || !f.WaitHealthy("9999", 30000)) {
     std::fprintf(stderr, "guest did not come back\n");

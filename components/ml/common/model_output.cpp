@@ -29,6 +29,15 @@ Status SaveModelOutput(worker::WorkerSession& s, const google::protobuf::Message
       .status();
 }
 
+bj::object WeightsSummary(const google::protobuf::RepeatedPtrField<std::string>& features,
+                          const google::protobuf::RepeatedField<double>& weights, bool fit_intercept, double intercept) {
+  bj::object by_feature;
+  for (int i = 0; i < features.size() && i < weights.size(); ++i) by_feature[features.Get(i)] = weights.Get(i);
+  bj::object summary{{"weights", std::move(by_feature)}};
+  if (fit_intercept) summary["intercept"] = intercept;
+  return summary;
+}
+
 StatusOr<bool> LoadModelInput(worker::WorkerSession& s, google::protobuf::Message* model) {
   const bj::value* inputs = s.config().if_contains("inputs");
   if (!inputs || !inputs->is_array()) return false;

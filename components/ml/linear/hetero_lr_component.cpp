@@ -210,9 +210,11 @@ Status RunHeteroLr(worker::WorkerSession& s) {
   for (double l : m.loss) out.add_loss(l);
   out.set_threshold(settings.threshold);
   if (role == "guest") out.set_label_column(input.label_column);
-  FEDFLOW_RETURN_IF_ERROR(SaveModelOutput(s, out, "HeteroLrModel",
-                                          bj::object{{"features", out.features_size()}, {"iterations", m.iterations},
-                                                     {"converged", m.converged}}));
+  bj::object meta = WeightsSummary(out.features(), out.weights(), out.fit_intercept(), out.intercept());
+  meta["features"] = out.features_size();
+  meta["iterations"] = m.iterations;
+  meta["converged"] = m.converged;
+  FEDFLOW_RETURN_IF_ERROR(SaveModelOutput(s, out, "HeteroLrModel", meta));
   if (role == "host") return SaveIds(s, input);
   FEDFLOW_RETURN_IF_ERROR(SavePredictions(s, input, data, m.scores, settings.threshold, "train"));
   return LogLoss(s, m.loss);

@@ -126,8 +126,10 @@ Status RunHomoLr(worker::WorkerSession& s) {
     out.set_converged(m.converged);
     for (double l : m.loss) out.add_loss(l);
     out.set_threshold(threshold);
-    FEDFLOW_RETURN_IF_ERROR(SaveModelOutput(s, out, "HomoLrModel",
-                                            bj::object{{"features", out.features_size()}, {"rounds", m.rounds}}));
+    bj::object meta = WeightsSummary(out.features(), out.weights(), out.fit_intercept(), out.intercept());
+    meta["features"] = out.features_size();
+    meta["rounds"] = m.rounds;
+    FEDFLOW_RETURN_IF_ERROR(SaveModelOutput(s, out, "HomoLrModel", meta));
     worker::MetricPoints points;
     for (std::size_t i = 0; i < m.loss.size(); ++i) points.emplace_back(static_cast<std::int64_t>(i), m.loss[i]);
     FEDFLOW_RETURN_IF_ERROR(worker::LogMetric(s, "train", "loss", points, "LOSS", bj::object{{"unit_name", "aggregate_iters"}}));
